@@ -1,0 +1,136 @@
+/** Enrollments and instructor assignments -> course members. Drops deactivate; nothing is deleted. */
+import type { Kysely } from 'kysely';
+import type { Enrollment } from '../campus-cloud/schemas';
+import {
+  instructorMemberRow,
+  studentKey,
+  studentMemberRow,
+  userKey,
+  vanishedMemberRow,
+} from '../coursekey/roster-rows';
+import type { Database } from '../db/database';
+import { addOutcome, emptyCounts, recordBatchCounts, recordIssues, type IssueInput } from '../db/run-bookkeeping';
+import { writeChangedRows } from '../db/write-changed-rows';
+import { quarantineIssue } from './courses';
+import type { SchoolContexts } from './school-context';
+import { sectionBatch } from './section-batches';
+import { withSisFailures } from './sis-failure';
+import { syncReferencedUsers } from './users';
+
+export function createCourseMemberActivities(db: Kysely<Database>, schools: SchoolContexts) {
+  return {
+    async syncCourseMembersBatch(input: {
+      schoolId: string;
+      syncRunId: string;
+      batch: number;
+      batchSize: number;
+    }): Promise<number> {
+      return withSisFailures(async () => {
+        const { config, sis } = await schools.get(input.schoolId);
+        const sections = await sectionBatch(db, input);
+        const courseKeys = sections.map((section) => section.sis_key);
+        const counts = emptyCounts();
+        const issues: IssueInput[] = [];
+
+        const enrollments = new Map<string, Enrollment[]>();
+        await Promise.all(
+          sections.map(async (section) => {
+            const all: Enrollment[] = [];
+            for (let page = 1; ; page++) {
+              const listing = await sis.getEnrollment(section.sis_key, page, config.sis.pageSize);
+              all.push(...listing.items);
+              counts.fetched += listing.items.length + listing.rejected.length;
+              counts.failed += listing.rejected.length;
+              for (const bad of listing.rejected) {
+                issues.push(
+                  quarantineIssue('course_members', `${section.sis_key}:${bad.sisId ?? 'unknown'}`, new Error(bad.reason)),
+                );
+              }
+              if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
+            }
+            enrollments.set(section.sis_key, all);
+          }),
+        );
+
+        // Students an enrollment names but GetStudents did not list this run: fetch them by id first.
+        const referenced = [...new Set([...enrollments.values()].flat().map((e) => studentKey(e.studentId)))];
+        const known = new Set(
+          referenced.length === 0
+            ? []
+            : (
+                await db
+                  .selectFrom('sync_seen')
+                  .select('sis_key')
+                  .where('sync_run_id', '=', input.syncRunId)
+                  .where('record_type', '=', 'users')
+                  .where('sis_key', 'in', referenced)
+                  .execute()
+              ).map((row) => row.sis_key),
+        );
+        await syncReferencedUsers(
+          db,
+          sis,
+          { schoolId: input.schoolId, syncRunId: input.syncRunId, batchKey: `enrolled-students:batch:${input.batch}` },
+          referenced.filter((key) => !known.has(key)),
+        );
+
+        const instructorIds = [...new Set(sections.flatMap((section) => section.instructor_sis_ids))];
+        const instructorUsers = new Map(
+          instructorIds.length === 0
+            ? []
+            : (
+                await db
+                  .selectFrom('instructors')
+                  .select(['sis_key', 'user_sis_id'])
+                  .where('school_id', '=', input.schoolId)
+                  .where('sis_key', 'in', instructorIds)
+                  .execute()
+              ).map((row) => [row.sis_key, userKey(row.user_sis_id)]),
+        );
+
+        const rows: ReturnType<typeof studentMemberRow>[] = [];
+        for (const section of sections) {
+          for (const enrollment of enrollments.get(section.sis_key) ?? []) {
+            rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment));
+          }
+          for (const instructorId of section.instructor_sis_ids) {
+            counts.fetched++;
+            const user = instructorUsers.get(instructorId);
+            if (!user) {
+              counts.failed++;
+              issues.push({
+                recordType: 'course_members',
+                sisKey: `${section.sis_key}:instructor:${instructorId}`,
+                rule: 'unknown-instructor',
+                severity: 'warning',
+                message: `Section ${section.sis_key}: instructor ${instructorId} is not in GetInstructors. Check the instructor record in Campus Cloud.`,
+              });
+              continue;
+            }
+            rows.push(instructorMemberRow(input.schoolId, section.sis_key, user, true));
+          }
+        }
+
+        await db.transaction().execute(async (trx) => {
+          // Members the SIS no longer lists for these sections are kept, inactive.
+          const listed = new Set(rows.map((row) => row.sis_key));
+          const stored =
+            courseKeys.length === 0
+              ? []
+              : await trx
+                  .selectFrom('course_members')
+                  .selectAll()
+                  .where('school_id', '=', input.schoolId)
+                  .where('course_sis_key', 'in', courseKeys)
+                  .where('active', '=', true)
+                  .execute();
+          const vanished = stored.filter((member) => !listed.has(member.sis_key)).map(vanishedMemberRow);
+          addOutcome(counts, await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished]));
+          await recordIssues(trx, input.schoolId, input.syncRunId, issues);
+          await recordBatchCounts(trx, input.syncRunId, 'course_members', `batch:${input.batch}`, counts);
+        });
+        return sections.length;
+      });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** Every activity the worker registers, bound to its database and per-school SIS clients. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { createClassSessionActivities } from './class-sessions';
+import { createCourseMemberActivities } from './course-members';
+import { createCourseActivities } from './courses';
+import { createDeactivationActivities } from './deactivation';
+import { SchoolContexts } from './school-context';
+import { countSyncedSections } from './section-batches';
+import { createSyncRunActivities } from './sync-runs';
+import { createUserActivities } from './users';
+
+export function createActivities(db: Kysely<Database>) {
+  const schools = new SchoolContexts(db);
+  return {
+    ...createSyncRunActivities(db),
+    ...createCourseActivities(db, schools),
+    ...createUserActivities(db, schools),
+    ...createClassSessionActivities(db, schools),
+    ...createCourseMemberActivities(db, schools),
+    ...createDeactivationActivities(db, schools),
+    countSyncedSections: (input: { schoolId: string; syncRunId: string }) => countSyncedSections(db, input),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

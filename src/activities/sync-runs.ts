@@ -1,0 +1,72 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, RecordType } from '../db/database';
+import type { BatchCounts } from '../db/run-bookkeeping';
+
+export type RunCounts = Record<RecordType, BatchCounts>;
+
+export interface RunSummary {
+  syncRunId: string;
+  status: 'completed' | 'failed';
+  counts: RunCounts;
+}
+
+export function createSyncRunActivities(db: Kysely<Database>) {
+  return {
+    /** Idempotent: a retried start of the same workflow finds its run again. */
+    async beginSyncRun(input: { schoolId: string; workflowId: string; kind: 'sync' | 'dry-run' }): Promise<string> {
+      const row = await db
+        .insertInto('sync_runs')
+        .values({ school_id: input.schoolId, workflow_id: input.workflowId, kind: input.kind, status: 'running' })
+        .onConflict((conflict) => conflict.column('workflow_id').doUpdateSet({ status: 'running' }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async finishSyncRun(input: {
+      syncRunId: string;
+      status: 'completed' | 'failed';
+      message?: string;
+    }): Promise<RunSummary> {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('sync_runs')
+          .set({ status: input.status, message: input.message ?? null, finished_at: sql<Date>`now()` })
+          .where('id', '=', input.syncRunId)
+          .execute();
+        await trx.deleteFrom('sync_seen').where('sync_run_id', '=', input.syncRunId).execute();
+      });
+      return { syncRunId: input.syncRunId, status: input.status, counts: await runCounts(db, input.syncRunId) };
+    },
+  };
+}
+
+export async function runCounts(db: Kysely<Database>, syncRunId: string): Promise<RunCounts> {
+  const rows = await db
+    .selectFrom('sync_run_counts')
+    .select(({ fn }) => [
+      'record_type',
+      fn.sum<string>('fetched').as('fetched'),
+      fn.sum<string>('created').as('created'),
+      fn.sum<string>('updated').as('updated'),
+      fn.sum<string>('unchanged').as('unchanged'),
+      fn.sum<string>('deactivated').as('deactivated'),
+      fn.sum<string>('failed').as('failed'),
+    ])
+    .where('sync_run_id', '=', syncRunId)
+    .groupBy('record_type')
+    .execute();
+  const zero = { fetched: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, failed: 0 };
+  const counts: RunCounts = { courses: { ...zero }, users: { ...zero }, course_members: { ...zero }, class_sessions: { ...zero } };
+  for (const row of rows) {
+    counts[row.record_type] = {
+      fetched: Number(row.fetched),
+      created: Number(row.created),
+      updated: Number(row.updated),
+      unchanged: Number(row.unchanged),
+      deactivated: Number(row.deactivated),
+      failed: Number(row.failed),
+    };
+  }
+  return counts;
+}

@@ -1,0 +1,251 @@
+/**
+ * Typed Campus Cloud Student API client: authentication with token refresh, paging, a per-school
+ * request budget, timeouts and retries, and zod validation of every response.
+ */
+import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
+import type { LimitFunction } from 'p-limit';
+import pRetry, { AbortError } from 'p-retry';
+import type { z } from 'zod';
+import {
+  SisBadRecordError,
+  SisConfigurationError,
+  SisRateLimitedError,
+  SisRequestError,
+  SisTransientError,
+} from './errors';
+import * as schema from './schemas';
+
+export interface CampusCloudClientOptions {
+  baseUrl: string;
+  username: string;
+  password: string;
+  timeoutMs: number;
+  /** Shared by every request to this school's SIS, so parallel activities stay within its budget. */
+  limit: LimitFunction;
+  /** In-request retries (5xx, 429, timeouts) before the error reaches Temporal's retry policy. */
+  retries?: number;
+}
+
+/** A list page: valid items, and the items that failed validation (quarantined by the caller). */
+export interface Page<T> {
+  items: T[];
+  rejected: { sisId: string | undefined; reason: string }[];
+  page: number;
+  pageSize: number;
+  totalCount: number;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+const idFields = ['scheduledCourseId', 'studentId', 'userId', 'instructorId', 'enrollmentId', 'scheduleId', 'courseId'];
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`).join('; ');
+}
+
+function sisIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const record = raw as Record<string, unknown>;
+  const field = idFields.find((name) => typeof record[name] === 'string' || typeof record[name] === 'number');
+  return field ? String(record[field]) : undefined;
+}
+
+export class CampusCloudClient {
+  private readonly http: KyInstance;
+  private token: { value: string; expiresAt: number } | undefined;
+  private authenticating: Promise<string> | undefined;
+
+  constructor(private readonly options: CampusCloudClientOptions) {
+    this.http = ky.create({
+      prefixUrl: options.baseUrl,
+      timeout: options.timeoutMs,
+      throwHttpErrors: true,
+      retry: {
+        limit: options.retries ?? 4,
+        methods: ['get', 'post'],
+        statusCodes: [408, 429, 500, 502, 503, 504],
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: 60_000,
+        backoffLimit: 2_000,
+      },
+    });
+  }
+
+  // ---- authentication -------------------------------------------------------------------------
+
+  private async authenticate(): Promise<string> {
+    try {
+      const body = await this.http
+        .post('Authenticate', { json: { username: this.options.username, password: this.options.password } })
+        .json();
+      const parsed = schema.authResponse.parse(body);
+      // Refresh a little early so a long page never starts with a token about to expire.
+      this.token = { value: parsed.token, expiresAt: Date.now() + parsed.expiresIn * 1000 * 0.9 };
+      return parsed.token;
+    } catch (err) {
+      if (err instanceof HTTPError && (err.response.status === 401 || err.response.status === 403)) {
+        throw new SisConfigurationError(
+          `Authenticate: the SIS refused the service-account credentials (HTTP ${err.response.status}). Check the username and password the school configuration refers to.`,
+        );
+      }
+      throw this.classify('Authenticate', err);
+    }
+  }
+
+  private async bearer(forceRefresh = false): Promise<string> {
+    if (!forceRefresh && this.token && this.token.expiresAt > Date.now()) return this.token.value;
+    // One authentication in flight at a time, shared by every concurrent request.
+    this.authenticating ??= this.authenticate().finally(() => (this.authenticating = undefined));
+    return this.authenticating;
+  }
+
+  // ---- transport --------------------------------------------------------------------------------
+
+  private classify(endpoint: string, err: unknown): Error {
+    if (err instanceof SisConfigurationError || err instanceof SisTransientError) return err;
+    if (err instanceof TimeoutError) {
+      return new SisTransientError(`${endpoint}: no answer within ${this.options.timeoutMs} ms`);
+    }
+    if (err instanceof HTTPError) {
+      const status = err.response.status;
+      if (status === 429) {
+        const retryAfter = Number(err.response.headers.get('Retry-After') ?? '5');
+        return new SisRateLimitedError(`${endpoint}: rate limited by the SIS (HTTP 429)`, retryAfter);
+      }
+      if (status === 403) {
+        return new SisConfigurationError(
+          `${endpoint}: the service account has no access to this endpoint (HTTP 403). Ask the school to grant it in Campus Cloud.`,
+        );
+      }
+      if (status === 401) {
+        return new SisConfigurationError(`${endpoint}: the SIS rejected a fresh token (HTTP 401). Check the service account.`);
+      }
+      if (status >= 500 || status === 408) return new SisTransientError(`${endpoint}: SIS error HTTP ${status}`);
+      return new SisRequestError(`${endpoint}: the SIS refused the request (HTTP ${status})`, status);
+    }
+    if (err instanceof TypeError) {
+      return new SisTransientError(`${endpoint}: cannot reach the SIS at ${this.options.baseUrl} (${err.message})`);
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  private async send(endpoint: string, init: Options): Promise<unknown> {
+    return this.options.limit(() =>
+      pRetry(
+        async () => {
+          try {
+            return await this.sendAuthenticated(endpoint, init);
+          } catch (err) {
+            const sisError = this.classify(endpoint, err);
+            // ky already retried HTTP statuses; retry here only what it does not: timeouts, dropped connections.
+            if (err instanceof TimeoutError || err instanceof TypeError) throw sisError;
+            throw new AbortError(sisError);
+          }
+        },
+        { retries: this.options.retries ?? 4, minTimeout: 100, maxTimeout: 2_000 },
+      ),
+    );
+  }
+
+  private async sendAuthenticated(endpoint: string, init: Options): Promise<unknown> {
+    const request = (token: string) =>
+      this.http(endpoint, { ...init, headers: { Authorization: `Bearer ${token}` } }).json();
+    try {
+      return await request(await this.bearer());
+    } catch (err) {
+      if (err instanceof HTTPError && err.response.status === 401) {
+        return request(await this.bearer(true));
+      }
+      throw err;
+    }
+  }
+
+  private async getOne<T extends z.ZodType>(endpoint: string, query: Query, item: T): Promise<z.infer<T>> {
+    const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
+    const parsed = item.safeParse(raw);
+    if (!parsed.success) throw new SisBadRecordError(endpoint, sisIdOf(raw), describeIssues(parsed.error));
+    return parsed.data;
+  }
+
+  private async getPage<T extends z.ZodType>(endpoint: string, query: Query, item: T): Promise<Page<z.infer<T>>> {
+    const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
+    const envelope = schema.pageEnvelope.safeParse(raw);
+    if (!envelope.success) {
+      throw new SisTransientError(`${endpoint}: malformed page envelope (${describeIssues(envelope.error)})`);
+    }
+    return { ...envelope.data, ...validateItems(endpoint, envelope.data.data, item) };
+  }
+
+  // ---- endpoints --------------------------------------------------------------------------------
+
+  getTerms(campusId: string, from?: string, to?: string, page = 1, pageSize = 1000) {
+    return this.getPage('GetTerm', { campusId, from, to, page, pageSize }, schema.term);
+  }
+  getTerm(termId: string) {
+    return this.getOne('GetTerm', { termId }, schema.term);
+  }
+  getSessions(termId: string) {
+    return this.getPage('GetSessions', { termId, page: 1, pageSize: 1000 }, schema.termSession);
+  }
+  getTermSchedule(termId: string, page: number, pageSize: number, sessionId?: string) {
+    return this.getPage('GetTermSchedule', { termId, sessionId, page, pageSize }, schema.termScheduleEntry);
+  }
+  getScheduledCourse(scheduledCourseId: string) {
+    return this.getOne('GetScheduledCourse', { scheduledCourseId }, schema.section);
+  }
+  getCourse(courseId: string) {
+    return this.getOne('GetCourse', { courseId }, schema.course);
+  }
+  getUsers(campusId: string, page: number, pageSize: number) {
+    return this.getPage('GetUsers', { campusId, page, pageSize }, schema.user);
+  }
+  getUser(userId: string) {
+    return this.getOne('GetUser', { userId }, schema.user);
+  }
+  getInstructors(campusId: string, page: number, pageSize: number) {
+    return this.getPage('GetInstructors', { campusId, page, pageSize }, schema.instructor);
+  }
+  getStudents(campusId: string, page: number, pageSize: number, modifiedSince?: string) {
+    return this.getPage('GetStudents', { campusId, page, pageSize, modifiedSince }, schema.student);
+  }
+  getStudentById(studentId: string) {
+    return this.getOne('GetStudentByID', { studentId }, schema.student);
+  }
+  getEnrollment(scheduledCourseId: string, page: number, pageSize: number) {
+    return this.getPage('GetEnrollment', { scheduledCourseId, page, pageSize }, schema.enrollment);
+  }
+  async getSchedule(scheduledCourseId: string) {
+    const raw = await this.send('GetSchedule', { method: 'get', searchParams: { scheduledCourseId } });
+    const envelope = schema.scheduleResponse.safeParse(raw);
+    if (!envelope.success) {
+      throw new SisTransientError(`GetSchedule: malformed response (${describeIssues(envelope.error)})`);
+    }
+    return validateItems('GetSchedule', envelope.data.data, schema.scheduleEntry);
+  }
+  async postAttendance(request: schema.PostAttendanceRequest): Promise<schema.PostAttendanceResponse> {
+    const raw = await this.send('PostAttendance', { method: 'post', json: request });
+    const parsed = schema.postAttendanceResponse.safeParse(raw);
+    if (!parsed.success) {
+      throw new SisTransientError(`PostAttendance: malformed response (${describeIssues(parsed.error)})`);
+    }
+    return parsed.data;
+  }
+}
+
+function validateItems<T extends z.ZodType>(endpoint: string, rows: unknown[], item: T) {
+  const items: z.infer<T>[] = [];
+  const rejected: Page<unknown>['rejected'] = [];
+  for (const row of rows) {
+    const parsed = item.safeParse(row);
+    if (parsed.success) items.push(parsed.data);
+    else rejected.push({ sisId: sisIdOf(row), reason: `${endpoint}: ${describeIssues(parsed.error)}` });
+  }
+  return { items, rejected };
+}
+
+function definedOnly(query: Query): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as Record<
+    string,
+    string | number
+  >;
+}

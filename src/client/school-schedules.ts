@@ -1,0 +1,107 @@
+/**
+ * Enabling a school: its row (configuration without secrets) and its Temporal Schedule
+ * `sync:<schoolId>` that starts SyncWorkflow every interval, skipping a run while one is going.
+ */
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { SchoolConfig } from '../config/school-config';
+import type { Database } from '../db/database';
+import { TASK_QUEUE } from '../temporal/connection';
+import type { SyncWorkflow } from '../workflows/sync';
+
+export const scheduleId = (schoolId: string) => `sync:${schoolId}`;
+
+function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: scheduleId(config.schoolId),
+    spec: { intervals: [{ every: config.schedule.interval as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'SyncWorkflow' satisfies (typeof SyncWorkflow)['name'],
+      // The schedule appends the scheduled time: sync:<schoolId>-<time>, one id per run.
+      workflowId: `sync:${config.schoolId}`,
+      taskQueue,
+      args: [{ schoolId: config.schoolId }],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: config.schedule.catchupWindow as '1m' },
+    memo: { schoolName: config.name, environment: config.environment },
+  };
+}
+
+/** Idempotent: enabling again updates the stored configuration and the schedule in place. */
+export async function enableSchool(
+  db: Kysely<Database>,
+  client: Client,
+  config: SchoolConfig,
+  options: { taskQueue?: string; paused?: boolean } = {},
+): Promise<{ scheduleId: string; created: boolean }> {
+  await db
+    .insertInto('schools')
+    .values({
+      id: config.schoolId,
+      name: config.name,
+      campus_id: config.campusId,
+      time_zone: config.timeZone,
+      environment: config.environment,
+      sis_base_url: config.sis.baseUrl,
+      config: JSON.stringify(config),
+    })
+    .onConflict((conflict) =>
+      conflict.column('id').doUpdateSet({
+        name: sql.ref('excluded.name'),
+        campus_id: sql.ref('excluded.campus_id'),
+        time_zone: sql.ref('excluded.time_zone'),
+        environment: sql.ref('excluded.environment'),
+        sis_base_url: sql.ref('excluded.sis_base_url'),
+        config: sql.ref('excluded.config'),
+        updated_at: sql`now()`,
+      }),
+    )
+    .execute();
+
+  const options_ = scheduleOptions(config, options.taskQueue ?? TASK_QUEUE);
+  const handle = client.schedule.getHandle(options_.scheduleId);
+  try {
+    await handle.update((previous) => ({ ...previous, spec: options_.spec, action: options_.action as never, policies: options_.policies }));
+    return { scheduleId: options_.scheduleId, created: false };
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+  await client.schedule.create({ ...options_, state: { paused: options.paused ?? false } });
+  return { scheduleId: options_.scheduleId, created: true };
+}
+
+/**
+ * Starts a run now through the schedule and returns its workflow id, or the id of the run
+ * already in progress.
+ */
+export async function triggerSync(client: Client, schoolId: string, timeoutMs = 30_000): Promise<string> {
+  const handle = client.schedule.getHandle(scheduleId(schoolId));
+  const before = await handle.describe();
+  // A run in progress is the run: a second one for the same school would only race it.
+  const running = before.info.runningActions[0];
+  if (running) return running.workflow.workflowId;
+  const known = new Set([
+    ...before.info.recentActions.map((action) => action.action.workflow.workflowId),
+    ...before.info.runningActions.map((action) => action.workflow.workflowId),
+  ]);
+  await handle.trigger();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const now = await handle.describe();
+    const started = [
+      ...now.info.runningActions.map((action) => action.workflow.workflowId),
+      ...now.info.recentActions.map((action) => action.action.workflow.workflowId),
+    ].find((id) => !known.has(id));
+    if (started) return started;
+    await sleep(200);
+  }
+  throw new Error(`Schedule ${scheduleId(schoolId)} did not start a run within ${timeoutMs / 1000} s.`);
+}

@@ -1,0 +1,111 @@
+/**
+ * The School Configuration file: one per CourseKey School ID. It holds *references* to
+ * credentials (environment variable names or a secrets file), never the secrets themselves.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+
+const ianaZone = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, {
+  message: 'not an IANA time zone; use a name such as "America/New_York"',
+});
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'use a duration such as "1h", "30m" or "90s"');
+
+const window = z.object({
+  beforeMinutes: z.number().int().min(0).max(240),
+  afterMinutes: z.number().int().min(0).max(240),
+});
+
+export const attendanceMethodSchema = z.object({
+  modality: z.enum(['in-person', 'online', 'blended']),
+  verification: z.enum(['sound', 'gps', 'qr', 'face-scan']),
+  checkInWindow: window.describe('minutes before/after the session start when check-in is allowed'),
+  checkOutWindow: window.describe('minutes before/after the session end when check-out is allowed'),
+  tardyThresholdMinutes: z.number().int().min(0).max(240),
+  instructorEditWindowDays: z.number().int().min(0).max(60),
+  /** Online/async sessions: award the scheduled minutes when the student engaged that week. */
+  asyncAwardedMinutes: z.enum(['scheduled', 'none']).default('scheduled'),
+});
+
+const credentials = z.union(
+  [
+    z.object({
+      usernameEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. "SIS_USERNAME"'),
+      passwordEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. "SIS_PASSWORD"'),
+    }),
+    z.object({ secretsFile: z.string().min(1) }),
+  ],
+  {
+    error:
+      'give "usernameEnv" and "passwordEnv" (names of environment variables) or "secretsFile" (a JSON file with username and password); never the secrets themselves',
+  },
+);
+
+export const schoolConfigSchema = z
+  .object({
+    schoolId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use lowercase letters, digits and dashes, e.g. "acme-main"'),
+    name: z.string().min(1),
+    campusId: z.string().min(1),
+    timeZone: ianaZone,
+    environment: z.enum(['test', 'production']),
+    sis: z.object({
+      baseUrl: z.url({
+        message: 'must be the Campus Cloud API base URL, e.g. "https://sis.example.edu/api"',
+      }),
+      credentials,
+      maxConcurrentRequests: z.number().int().min(1).max(64).default(8),
+      requestTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+      pageSize: z.number().int().min(1).max(1000).default(500),
+    }),
+    deliveryMethods: z
+      .array(
+        z.object({
+          sisId: z.string().optional(),
+          sisName: z.string().optional(),
+          attendanceMethod: z.string().min(1),
+        }),
+      )
+      .min(1, 'map at least one SIS delivery method to an attendance method'),
+    attendanceMethods: z.record(z.string(), attendanceMethodSchema),
+    syncWindow: z
+      .object({
+        daysBeforeStart: z.number().int().min(0).max(365).default(21),
+        daysAfterEnd: z.number().int().min(0).max(365).default(14),
+      })
+      .prefault({}),
+    schedule: z
+      .object({ interval: duration.default('1h'), catchupWindow: duration.default('10m') })
+      .prefault({}),
+    safety: z
+      .object({
+        maxDeactivationShare: z.number().min(0).max(1).default(0.1),
+        applyScheduleChangesToFutureSessions: z.boolean().default(false),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    config.deliveryMethods.forEach((mapping, index) => {
+      if (!mapping.sisId && !mapping.sisName) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deliveryMethods', index],
+          message: 'give the SIS delivery method as "sisId" or "sisName"',
+        });
+      }
+      if (!config.attendanceMethods[mapping.attendanceMethod]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deliveryMethods', index, 'attendanceMethod'],
+          message: `"${mapping.attendanceMethod}" is not defined under "attendanceMethods"; add it there or fix the name`,
+        });
+      }
+    });
+  });
+
+export type SchoolConfig = z.infer<typeof schoolConfigSchema>;
+export type AttendanceMethod = z.infer<typeof attendanceMethodSchema>;

@@ -1,0 +1,191 @@
+/** Kysely row types: the single source of truth for what the tables hold (schema/ creates them). */
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, never, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+/** `date` columns travel as YYYY-MM-DD strings (the connection sets a parser), never as Date. */
+type LocalDate = string;
+
+export interface SchoolsTable {
+  id: string;
+  name: string;
+  campus_id: string;
+  time_zone: string;
+  environment: 'test' | 'production';
+  sis_base_url: string;
+  config: JSONColumnType<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CatalogCoursesTable {
+  id: Generated<string>;
+  school_id: string;
+  sis_key: string;
+  code: string;
+  name: string;
+  credits: number | null;
+  clock_hours: number | null;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type Modality = 'in-person' | 'online' | 'blended';
+
+export interface CoursesTable {
+  id: Generated<string>;
+  school_id: string;
+  sis_key: string;
+  catalog_sis_key: string;
+  term_sis_id: string;
+  session_sis_id: string | null;
+  section_code: string;
+  title: string;
+  delivery_method_id: string;
+  delivery_method_name: string;
+  attendance_method: string;
+  modality: Modality;
+  start_date: LocalDate | null;
+  end_date: LocalDate | null;
+  minutes_per_day: number | null;
+  sync_minutes: number | null;
+  async_minutes: number | null;
+  lms_code: string | null;
+  instructor_sis_ids: string[];
+  sis_status: string;
+  active: boolean;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  school_id: string;
+  sis_key: string;
+  sis_kind: 'student' | 'user';
+  sis_id: string;
+  student_number: string | null;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  roles: string[];
+  sis_status: string;
+  active: boolean;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface InstructorsTable {
+  school_id: string;
+  sis_key: string;
+  user_sis_id: string;
+  active: boolean;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CourseMembersTable {
+  id: Generated<string>;
+  school_id: string;
+  sis_key: string;
+  course_sis_key: string;
+  user_sis_key: string;
+  role: 'student' | 'instructor';
+  sis_enrollment_id: string | null;
+  sis_status: string;
+  status_date: LocalDate | null;
+  active: boolean;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ClassSessionsTable {
+  id: Generated<string>;
+  school_id: string;
+  sis_key: string;
+  course_sis_key: string;
+  sis_schedule_id: string;
+  session_date: LocalDate;
+  kind: 'sync' | 'async';
+  starts_at: Date | null;
+  ends_at: Date | null;
+  minutes: number;
+  content_hash: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SyncRunsTable {
+  id: Generated<string>;
+  school_id: string;
+  workflow_id: string;
+  kind: 'sync' | 'dry-run';
+  status: 'running' | 'completed' | 'failed';
+  message: string | null;
+  started_at: ColumnType<Date, never, never>;
+  finished_at: Date | null;
+}
+
+export interface SyncRunCountsTable {
+  sync_run_id: string;
+  record_type: RecordType;
+  batch_key: string;
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deactivated: number;
+  failed: number;
+}
+
+export interface SyncSeenTable {
+  sync_run_id: string;
+  record_type: RecordType;
+  sis_key: string;
+}
+
+export type Severity = 'blocking' | 'warning' | 'info';
+
+export interface SyncIssuesTable {
+  id: Generated<string>;
+  school_id: string;
+  record_type: RecordType;
+  sis_key: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  details: JSONColumnType<Record<string, unknown>>;
+  first_seen_at: ColumnType<Date, never, never>;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  last_sync_run_id: string | null;
+  resolved_at: Date | null;
+}
+
+/** The record types a run counts, as PRODUCT.md names them. */
+export const recordTypes = ['courses', 'users', 'course_members', 'class_sessions'] as const;
+export type RecordType = (typeof recordTypes)[number];
+
+export interface Database {
+  schools: SchoolsTable;
+  catalog_courses: CatalogCoursesTable;
+  courses: CoursesTable;
+  users: UsersTable;
+  instructors: InstructorsTable;
+  course_members: CourseMembersTable;
+  class_sessions: ClassSessionsTable;
+  sync_runs: SyncRunsTable;
+  sync_run_counts: SyncRunCountsTable;
+  sync_seen: SyncSeenTable;
+  sync_issues: SyncIssuesTable;
+}
+
+export type CourseRow = Selectable<CoursesTable>;
+export type NewCourse = Insertable<CoursesTable>;
+export type NewUser = Insertable<UsersTable>;
+export type NewCourseMember = Insertable<CourseMembersTable>;
+export type NewClassSession = Insertable<ClassSessionsTable>;

@@ -1,0 +1,82 @@
+/**
+ * Starts the Temporal dev server (SQLite file, Web UI) as the embedded default, or reuses one
+ * already listening at the address. A real cluster is used by setting TEMPORAL_ADDRESS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requireTemporalCli } from './temporal-cli';
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string;
+  /** Undefined when an already running server was reused. */
+  process?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+export async function startTemporalDevServer(options: {
+  port?: number;
+  uiPort?: number;
+  /** SQLite file that keeps history across restarts; in memory when omitted. */
+  dbFile?: string;
+  headless?: boolean;
+}): Promise<TemporalDevServer> {
+  const port = options.port ?? 7233;
+  const uiPort = options.uiPort ?? port + 1000;
+  const address = `127.0.0.1:${port}`;
+  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  if (await isListening('127.0.0.1', port)) {
+    return { address, uiUrl, stop: async () => {} };
+  }
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  if (options.headless) args.push('--headless');
+  else args.push('--ui-port', String(uiPort));
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  // Its own process group, so Ctrl-C in a terminal reaches us first and we stop it in order.
+  const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited with code ${child.exitCode}.`);
+    if (await isListening('127.0.0.1', port)) {
+      return {
+        address,
+        uiUrl,
+        process: child,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`The Temporal dev server did not listen on ${address} within 30 s.`);
+}

@@ -1,0 +1,25 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import { createActivities } from '../activities';
+import type { Database } from '../db/database';
+import { TASK_QUEUE, temporalConnectionOptions, temporalNamespace } from '../temporal/connection';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** A worker for the sync workflows and their activities, bound to one database. */
+export async function createWorker(options: {
+  db: Kysely<Database>;
+  connection?: NativeConnection;
+  taskQueue?: string;
+}): Promise<Worker> {
+  const connection = options.connection ?? (await NativeConnection.connect(temporalConnectionOptions()));
+  return Worker.create({
+    connection,
+    namespace: temporalNamespace(),
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    workflowsPath,
+    activities: createActivities(options.db),
+    maxConcurrentActivityTaskExecutions: 16,
+  });
+}

@@ -1,0 +1,2 @@
+export { SyncWorkflow } from './sync';
+export { RosterSyncWorkflow } from './roster-sync';

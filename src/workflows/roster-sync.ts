@@ -1,0 +1,71 @@
+/**
+ * Roster sync for one school and run: courses -> users -> (class sessions | course members) ->
+ * deactivation of what vanished. The history holds ids, page numbers and counts only.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { inPool } from './pool';
+
+export interface RosterSyncInput {
+  schoolId: string;
+  syncRunId: string;
+}
+
+const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
+  },
+});
+const { syncClassSessionsBatch, syncCourseMembersBatch, deactivateVanishedRecords } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
+  },
+});
+
+/** Parallel activities per school; the SIS request budget itself is enforced in the worker. */
+const PAGE_CONCURRENCY = 4;
+const SECTION_BATCH_SIZE = 200;
+
+/** Fetches page 1 to learn the total, then the remaining pages in parallel. */
+async function allPages(fetchPage: (page: number) => Promise<{ totalCount: number; pageSize: number }>) {
+  const first = await fetchPage(1);
+  const pages = Math.ceil(first.totalCount / first.pageSize);
+  const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, index) => index + 2);
+  await inPool(rest, PAGE_CONCURRENCY, fetchPage);
+}
+
+export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<void> {
+  const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
+
+  const termIds = await listSyncTerms({ schoolId: input.schoolId });
+  for (const termId of termIds) {
+    await allPages((page) => syncSectionsPage({ ...run, termId, page }));
+  }
+
+  await Promise.all([
+    allPages((page) => syncUsersPage({ ...run, list: 'users', page })),
+    allPages((page) => syncUsersPage({ ...run, list: 'students', page })),
+    allPages((page) => syncUsersPage({ ...run, list: 'instructors', page })),
+  ]);
+  await syncInstructorUsers(run);
+
+  const sections = await countSyncedSections(run);
+  const batches = Array.from({ length: Math.ceil(sections / SECTION_BATCH_SIZE) }, (_, batch) => batch);
+  const work = batches.flatMap((batch) => [
+    () => syncClassSessionsBatch({ ...run, batch, batchSize: SECTION_BATCH_SIZE }),
+    () => syncCourseMembersBatch({ ...run, batch, batchSize: SECTION_BATCH_SIZE }),
+  ]);
+  await inPool(work, PAGE_CONCURRENCY, (step) => step());
+
+  await deactivateVanishedRecords({ ...run, termIds });
+}
