@@ -1,0 +1,227 @@
+/** The Campus Cloud Student API under /api, exactly as the contract describes it. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { localDate } from '../campus-cloud/schemas';
+import { badRequest, errorBody, notFound, SimulatorError } from './errors';
+import type { SimulatorState } from './state';
+
+const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 100;
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+const required = z.string({ error: 'required' }).min(1, 'required');
+const paging = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .default(DEFAULT_PAGE_SIZE),
+};
+type Paging = { page: number; pageSize: number };
+
+const queries = {
+  term: z.object({
+    campusId: z.string().optional(),
+    termId: z.string().optional(),
+    from: localDate.optional(),
+    to: localDate.optional(),
+    ...paging,
+  }),
+  sessions: z.object({ termId: required, ...paging }),
+  termSchedule: z.object({ termId: required, sessionId: z.string().optional(), ...paging }),
+  campusList: z.object({ campusId: required, ...paging }),
+  students: z.object({
+    campusId: required,
+    modifiedSince: z
+      .string()
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 timestamp')
+      .optional(),
+    ...paging,
+  }),
+  section: z.object({ scheduledCourseId: required }),
+  sectionList: z.object({ scheduledCourseId: required, ...paging }),
+  course: z.object({ courseId: required }),
+  user: z.object({ userId: required }),
+  student: z.object({ studentId: required }),
+};
+const credentialsBody = z.object({ username: z.string(), password: z.string() });
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw badRequest(issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message);
+  }
+  return result.data;
+}
+
+/** A person without an email is sent with `"email": null`, as the real SIS does. */
+function withNullEmail<T extends { email?: string }>(record: T) {
+  return record.email === undefined ? { ...record, email: null } : record;
+}
+
+/** Fault injection, then authentication, then permission; Authenticate itself only gets latency. */
+async function guard(state: SimulatorState, request: FastifyRequest, reply: FastifyReply) {
+  const endpoint = request.routeOptions.url?.split('/').pop() ?? 'unknown';
+  state.stats.countRequest(endpoint);
+  const { faults } = state;
+  await faults.sleep(faults.settings.latencyMs);
+  if (endpoint === 'Authenticate') return;
+
+  switch (faults.drawRequestFault()) {
+    case 'rateLimit':
+      return reply
+        .code(429)
+        .header('Retry-After', String(faults.settings.retryAfterSeconds))
+        .send(errorBody('RateLimited', 'too many requests, retry after the Retry-After delay'));
+    case 'error':
+      return reply.code(503).send(errorBody('ServiceUnavailable', 'the SIS is temporarily unavailable'));
+    case 'timeout':
+      await faults.sleep(faults.settings.timeoutMs);
+      break;
+  }
+
+  const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!token || !state.tokens.isValid(token)) {
+    return reply.code(401).send(errorBody('Unauthorized', 'missing, unknown or expired bearer token'));
+  }
+  if (faults.settings.deniedEndpoints.includes(endpoint)) {
+    return reply.code(403).send(errorBody('Forbidden', `the service account has no access to ${endpoint}`));
+  }
+}
+
+export function registerApiRoutes(app: FastifyInstance, state: SimulatorState, credentials: Credentials) {
+  app.addHook('onRequest', (request, reply) => guard(state, request, reply));
+  app.addHook('onResponse', async (_request, reply) => state.stats.countResponse(reply.statusCode));
+
+  const list = <T extends object>(
+    endpoint: string,
+    items: T[],
+    { page, pageSize }: Paging,
+    toWire?: (item: T) => object,
+  ) => {
+    const slice = items.slice((page - 1) * pageSize, page * pageSize);
+    const data = state.faults.maybeBreak(endpoint, toWire ? slice.map(toWire) : slice);
+    return { data, page, pageSize, totalCount: items.length };
+  };
+  const found = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw notFound(`no ${what}`);
+    return value;
+  };
+  const requireCampus = (campusId: string | undefined) => {
+    if (!campusId) throw badRequest('campusId: required');
+    if (campusId !== state.dataset.campusId) throw notFound(`no campus with campusId "${campusId}"`);
+  };
+  const sectionOf = (scheduledCourseId: string) =>
+    found(
+      state.index.sectionsById.get(scheduledCourseId),
+      `section with scheduledCourseId "${scheduledCourseId}"`,
+    );
+
+  app.post('/Authenticate', async (request) => {
+    const { username, password } = parse(credentialsBody, request.body);
+    if (username !== credentials.username || password !== credentials.password) {
+      throw new SimulatorError(401, 'InvalidCredentials', 'wrong username or password');
+    }
+    return state.tokens.issue();
+  });
+
+  app.get('/GetTerm', async (request) => {
+    const query = parse(queries.term, request.query);
+    if (query.termId !== undefined) {
+      return found(state.index.termsById.get(query.termId), `term with termId "${query.termId}"`);
+    }
+    requireCampus(query.campusId);
+    const { from, to } = query;
+    const terms = state.dataset.terms.filter(
+      (t) => (!from || t.endDate >= from) && (!to || t.startDate <= to),
+    );
+    return list('GetTerm', terms, query);
+  });
+
+  app.get('/GetSessions', async (request) => {
+    const query = parse(queries.sessions, request.query);
+    found(state.index.termsById.get(query.termId), `term with termId "${query.termId}"`);
+    return list('GetSessions', state.index.sessionsByTerm.get(query.termId) ?? [], query);
+  });
+
+  app.get('/GetTermSchedule', async (request) => {
+    const query = parse(queries.termSchedule, request.query);
+    found(state.index.termsById.get(query.termId), `term with termId "${query.termId}"`);
+    const inTerm = state.index.sectionsByTerm.get(query.termId) ?? [];
+    const sections = query.sessionId ? inTerm.filter((s) => s.sessionId === query.sessionId) : inTerm;
+    return list('GetTermSchedule', sections, query, (s) => ({
+      scheduledCourseId: s.scheduledCourseId,
+      courseId: s.courseId,
+      sessionId: s.sessionId,
+      sectionCode: s.sectionCode,
+      modifiedAt: s.modifiedAt,
+    }));
+  });
+
+  app.get('/GetScheduledCourse', async (request) =>
+    sectionOf(parse(queries.section, request.query).scheduledCourseId),
+  );
+
+  app.get('/GetCourse', async (request) => {
+    const { courseId } = parse(queries.course, request.query);
+    return found(state.index.coursesById.get(courseId), `course with courseId "${courseId}"`);
+  });
+
+  app.get('/GetUsers', async (request) => {
+    const query = parse(queries.campusList, request.query);
+    requireCampus(query.campusId);
+    return list('GetUsers', state.dataset.users, query, withNullEmail);
+  });
+
+  app.get('/GetUser', async (request) => {
+    const { userId } = parse(queries.user, request.query);
+    return withNullEmail(found(state.index.usersById.get(userId), `user with userId "${userId}"`));
+  });
+
+  app.get('/GetInstructors', async (request) => {
+    const query = parse(queries.campusList, request.query);
+    requireCampus(query.campusId);
+    return list('GetInstructors', state.dataset.instructors, query, withNullEmail);
+  });
+
+  app.get('/GetStudents', async (request) => {
+    const query = parse(queries.students, request.query);
+    requireCampus(query.campusId);
+    const { students } = state.dataset;
+    let selected = students;
+    if (query.modifiedSince) {
+      const since = Date.parse(query.modifiedSince);
+      const modifiedMs = state.index.studentModifiedMs;
+      selected = students.filter((_, i) => modifiedMs[i]! >= since);
+    }
+    return list('GetStudents', selected, query, withNullEmail);
+  });
+
+  app.get('/GetStudentByID', async (request) => {
+    const { studentId } = parse(queries.student, request.query);
+    return withNullEmail(
+      found(state.index.studentsById.get(studentId), `student with studentId "${studentId}"`),
+    );
+  });
+
+  app.get('/GetEnrollment', async (request) => {
+    const query = parse(queries.sectionList, request.query);
+    sectionOf(query.scheduledCourseId);
+    return list('GetEnrollment', state.dataset.enrollments[query.scheduledCourseId] ?? [], query);
+  });
+
+  app.get('/GetSchedule', async (request) => {
+    const { scheduledCourseId } = parse(queries.section, request.query);
+    sectionOf(scheduledCourseId);
+    return { data: state.faults.maybeBreak('GetSchedule', state.dataset.schedules[scheduledCourseId] ?? []) };
+  });
+
+  app.post('/PostAttendance', async (request) => state.attendance.post(request.body, state.index));
+}
