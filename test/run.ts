@@ -1,0 +1,67 @@
+/**
+ * The test command: starts the real parts once (a Temporal dev server and embedded PostgreSQL on
+ * free loopback ports, throwaway data), bundles the workflows once, then runs every test file
+ * with node's test runner. Each integration test file makes its own database and task queue.
+ */
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
+import { projectRoot } from '../src/infra/paths';
+import { requireTemporalCli } from '../src/infra/temporal-cli';
+import { freePort, startTemporalDevServer } from '../src/infra/temporal-dev-server';
+import { workflowsPath } from '../src/workers/create-worker';
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  const files = only.length ? only.map((file) => path.resolve(file)) : testFiles(path.join(projectRoot, 'test')).sort();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-test-'));
+  // As root, embedded PostgreSQL runs as a `postgres` user that must reach its data folder.
+  chmodSync(scratch, 0o755);
+
+  const temporalCli = requireTemporalCli();
+  const [temporal, postgres] = await Promise.all([
+    startTemporalDevServer({ port: await freePort(), headless: true }),
+    startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), throwaway: true }),
+  ]);
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundlePath = path.join(scratch, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: temporal.address,
+          TEMPORAL_CLI: temporalCli,
+          TEST_DATABASE_URL: postgres.url,
+          WORKFLOW_BUNDLE_PATH: bundlePath,
+        },
+      },
+    );
+    child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+  });
+
+  await Promise.allSettled([temporal.stop(), postgres.stop()]);
+  rmSync(scratch, { recursive: true, force: true });
+  process.exitCode = code;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

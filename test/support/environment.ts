@@ -1,0 +1,111 @@
+/**
+ * Per-test-file real parts: a fresh PostgreSQL database (migrated), a Temporal client and worker on
+ * a task queue of its own, and a simulator over HTTP on loopback. `npm test` provides the servers.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { createActivities } from '../../src/activities';
+import { enableSchool } from '../../src/client/school-schedules';
+import { loadSchoolConfig } from '../../src/config/load-school-config';
+import type { SchoolConfig } from '../../src/config/school-config';
+import { createDb } from '../../src/db/connection';
+import type { Database } from '../../src/db/database';
+import { migrateToLatest } from '../../src/db/migrate';
+import { projectRoot } from '../../src/infra/paths';
+import { workflowsPath } from '../../src/workers/create-worker';
+import { SyncWorkflow } from '../../src/workflows/sync';
+import type { RunSummary } from '../../src/activities/sync-runs';
+import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME, type Simulator } from '../../src/simulator/server';
+import { generateDataset } from '../../src/simulator/generate';
+import type { Dataset } from '../../src/simulator/dataset';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`.`);
+  return value;
+}
+
+export interface TestEnvironment {
+  db: Kysely<Database>;
+  databaseUrl: string;
+  client: Client;
+  taskQueue: string;
+  simulator: Simulator;
+  config: SchoolConfig;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<{ db: Kysely<Database>; url: string }> {
+  const adminUrl = required('TEST_DATABASE_URL');
+  const name = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = createDb(adminUrl, 1);
+  await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
+  await admin.destroy();
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const db = createDb(url, 20);
+  await migrateToLatest(db);
+  return { db, url };
+}
+
+export async function startTestEnvironment(
+  options: { dataset?: Dataset; schoolId?: string; configure?: (config: SchoolConfig) => void } = {},
+): Promise<TestEnvironment> {
+  const { db, url } = await createTestDatabase();
+  const simulator = await createSimulator({ dataset: options.dataset ?? generateDataset({ preset: 'small', seed: 7 }) });
+  process.env.DEMO_SIS_USERNAME = DEFAULT_USERNAME;
+  process.env.DEMO_SIS_PASSWORD = DEFAULT_PASSWORD;
+  const config = loadSchoolConfig(`${projectRoot}/config/schools/demo.json`);
+  config.schoolId = options.schoolId ?? `test-${randomUUID().slice(0, 8)}`;
+  config.sis.baseUrl = simulator.url;
+  config.sis.requestTimeoutMs = 2_000;
+  options.configure?.(config);
+
+  const taskQueue = `test-${config.schoolId}`;
+  const address = required('TEMPORAL_ADDRESS');
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath }),
+    activities: createActivities(db),
+    maxConcurrentActivityTaskExecutions: 16,
+  });
+  const running = worker.run();
+  await enableSchool(db, client, config, { taskQueue, paused: true });
+
+  return {
+    db,
+    databaseUrl: url,
+    client,
+    taskQueue,
+    simulator,
+    config,
+    worker,
+    async close() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await simulator.close();
+      await db.destroy();
+    },
+  };
+}
+
+let runNumber = 0;
+
+/** Runs SyncWorkflow for the environment's school to completion, as the schedule would. */
+export async function runSync(env: TestEnvironment): Promise<RunSummary> {
+  runNumber++;
+  return env.client.workflow.execute(SyncWorkflow, {
+    taskQueue: env.taskQueue,
+    workflowId: `sync:${env.config.schoolId}-test-${runNumber}-${Date.now()}`,
+    args: [{ schoolId: env.config.schoolId }],
+  });
+}
