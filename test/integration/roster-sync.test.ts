@@ -1,6 +1,13 @@
+import { DateTime } from 'luxon';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { after, before, test } from 'node:test';
+import { campusToday } from '../../src/coursekey/sync-window';
+import { expectedRoster, expectedSessionCount } from '../support/expected-roster';
+import { countRows, rosterChecksum } from '../support/roster-queries';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { workflowHistories } from '../support/histories';
 
 let env: TestEnvironment;
 before(async () => {
@@ -10,9 +17,152 @@ after(async () => {
   await env?.close();
 });
 
-test('a full sync of the small dataset stores the rows the dataset implies', async () => {
+const written = (counts: { created: number; updated: number; deactivated: number }) =>
+  counts.created + counts.updated + counts.deactivated;
+
+test('a full sync of the small dataset stores exactly the rows the dataset implies', async () => {
+  const dataset = env.simulator.getDataset();
+  const expected = expectedRoster(dataset, campusToday(env.config));
   const summary = await runSync(env);
-  console.log(JSON.stringify(summary, null, 2));
-  const courses = await env.db.selectFrom('courses').select(({ fn }) => fn.countAll().as('n')).executeTakeFirst();
-  console.log(courses);
+
+  assert.equal(summary.status, 'completed');
+  assert.deepEqual(await countRows(env.db, env.config.schoolId), {
+    courses: expected.courses,
+    users: expected.users,
+    courseMembers: expected.courseMembers,
+    activeCourseMembers: expected.activeCourseMembers,
+    classSessions: expected.classSessions,
+  });
+  assert.equal(summary.counts.courses.created, expected.courses);
+  assert.equal(summary.counts.users.created, expected.users);
+  assert.equal(summary.counts.course_members.created, expected.courseMembers);
+  assert.equal(summary.counts.class_sessions.created, expected.classSessions);
+  for (const counts of Object.values(summary.counts)) assert.equal(counts.failed, 0);
+  // Users without email are synced and reported: they cannot sign in.
+  const withoutEmail = dataset.students.filter((s) => !s.email).length;
+  const reported = await env.db
+    .selectFrom('sync_issues')
+    .select(({ fn }) => fn.countAll<string>().as('n'))
+    .where('school_id', '=', env.config.schoolId)
+    .where('rule', '=', 'user-without-email')
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(reported.n), withoutEmail);
+});
+
+test('class sessions keep their local time across a daylight-saving change', async () => {
+  const dataset = env.simulator.getDataset();
+  const longest = [...dataset.sections].sort(
+    (a, b) => expectedSessionCount(dataset, b.scheduledCourseId) - expectedSessionCount(dataset, a.scheduledCourseId),
+  )[0]!;
+  const entries = dataset.schedules[longest.scheduledCourseId]!.filter((entry) => entry.startTime);
+  const sessions = await env.db
+    .selectFrom('class_sessions')
+    .select(['sis_schedule_id', 'session_date', 'starts_at', 'ends_at', 'minutes'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', longest.scheduledCourseId)
+    .where('kind', '=', 'sync')
+    .execute();
+  assert.equal(sessions.length, expectedSessionCount(dataset, longest.scheduledCourseId));
+  const offsets = new Set<number>();
+  for (const session of sessions) {
+    const entry = entries.find((e) => e.scheduleId === session.sis_schedule_id)!;
+    const local = DateTime.fromJSDate(session.starts_at!, { zone: env.config.timeZone });
+    assert.equal(local.toISODate(), session.session_date);
+    assert.equal(local.toFormat('HH:mm'), entry.startTime, `session ${session.session_date} starts at local ${entry.startTime}`);
+    assert.equal((session.ends_at!.getTime() - session.starts_at!.getTime()) / 60_000, session.minutes);
+    offsets.add(local.offset);
+  }
+  assert.equal(offsets.size, 2, 'the section spans both standard and daylight time');
+});
+
+test('a second run with no SIS change creates and updates nothing', async () => {
+  const before = await rosterChecksum(env.db, env.config.schoolId);
+  const summary = await runSync(env);
+  for (const [type, counts] of Object.entries(summary.counts)) {
+    assert.equal(written(counts), 0, `${type}: nothing written`);
+    assert.ok(counts.unchanged > 0, `${type}: records compared`);
+  }
+  assert.equal(await rosterChecksum(env.db, env.config.schoolId), before);
+});
+
+test('an email change, a drop and a new section in the SIS appear after the next run', async () => {
+  const dataset = env.simulator.getDataset();
+  const student = dataset.students.find((s) => s.email)!;
+  const section = dataset.sections.find(
+    (s) => s.status === 'Active' && (dataset.enrollments[s.scheduledCourseId] ?? []).some((e) => e.status === 'Registered'),
+  )!;
+  const dropped = dataset.enrollments[section.scheduledCourseId]!.find((e) => e.status === 'Registered')!;
+  const template = dataset.sections.find((s) => s.status === 'Active' && s.deliveryMethod.id === '1')!;
+  const newSectionId = `${template.scheduledCourseId}-NEW`;
+
+  env.simulator.mutate({ op: 'setStudentEmail', studentId: student.studentId, email: 'changed.address@example.edu' });
+  env.simulator.mutate({
+    op: 'setEnrollmentStatus',
+    scheduledCourseId: section.scheduledCourseId,
+    studentId: dropped.studentId,
+    status: 'Dropped',
+  });
+  env.simulator.mutate({
+    op: 'addSection',
+    section: { ...template, scheduledCourseId: newSectionId, sectionCode: `${template.sectionCode}X` },
+    schedule: dataset.schedules[template.scheduledCourseId]!.map((e) => ({ ...e, scheduleId: `${e.scheduleId}-NEW` })),
+    enrollments: [{ enrollmentId: 'E-NEW-1', studentId: student.studentId, status: 'Registered', statusDate: template.startDate }],
+  });
+
+  const summary = await runSync(env);
+  assert.equal(summary.counts.courses.created, 1);
+  assert.equal(summary.counts.users.updated, 1);
+  assert.equal(summary.counts.course_members.deactivated, 1);
+
+  const user = await env.db
+    .selectFrom('users')
+    .select(['email'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', `student:${student.studentId}`)
+    .executeTakeFirstOrThrow();
+  assert.equal(user.email, 'changed.address@example.edu');
+
+  const membership = await env.db
+    .selectFrom('course_members')
+    .select(['active', 'sis_status'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', `${section.scheduledCourseId}:student:student:${dropped.studentId}`)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(membership, { active: false, sis_status: 'Dropped' });
+
+  const added = await env.db
+    .selectFrom('class_sessions')
+    .select(({ fn }) => fn.countAll<string>().as('n'))
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', newSectionId)
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(added.n), expectedSessionCount(env.simulator.getDataset(), newSectionId));
+});
+
+test('no workflow history holds a student name or email or the SIS password', async () => {
+  const runs = await env.db
+    .selectFrom('sync_runs')
+    .select(['id', 'workflow_id'])
+    .where('school_id', '=', env.config.schoolId)
+    .execute();
+  const histories = await workflowHistories(
+    env.client,
+    runs.flatMap((run) => [run.workflow_id, `roster:${env.config.schoolId}:${run.id}`]),
+  );
+  const text = JSON.stringify(histories).toLowerCase();
+  assert.ok(text.includes('rostersyncworkflow'), 'histories were fetched');
+  const dataset = env.simulator.getDataset();
+  for (const person of [...dataset.students, ...dataset.hiddenStudents, ...dataset.users]) {
+    if (person.email) assert.ok(!text.includes(person.email.toLowerCase()), 'an email leaked into a history');
+    assert.ok(!text.includes(`${person.firstName} ${person.lastName}`.toLowerCase()), 'a name leaked into a history');
+    assert.ok(!text.includes(`"${person.lastName.toLowerCase()}"`), 'a last name leaked into a history');
+  }
+  assert.ok(!text.includes(process.env.DEMO_SIS_PASSWORD!.toLowerCase()), 'the SIS password leaked');
+
+  // `SAVE_HISTORIES=1 npm test -- test/integration/roster-sync.test.ts` refreshes the replay fixtures.
+  if (process.env.SAVE_HISTORIES) {
+    const [sync, roster] = await workflowHistories(env.client, [runs[0]!.workflow_id, `roster:${env.config.schoolId}:${runs[0]!.id}`]);
+    writeFileSync('test/histories/sync-workflow.json', historyToJSON(sync!));
+    writeFileSync('test/histories/roster-sync-workflow.json', historyToJSON(roster!));
+  }
 });

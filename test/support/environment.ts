@@ -3,7 +3,7 @@
  * a task queue of its own, and a simulator over HTTP on loopback. `npm test` provides the servers.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { createActivities } from '../../src/activities';
@@ -26,6 +26,9 @@ function required(name: string): string {
   if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`.`);
   return value;
 }
+
+// Worker lifecycle chatter drowns test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export interface TestEnvironment {
   db: Kysely<Database>;
