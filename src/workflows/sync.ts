@@ -16,13 +16,16 @@ const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
+export const rosterWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'roster:');
+
 export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
   const { workflowId } = workflowInfo();
   const syncRunId = await beginSyncRun({ schoolId: input.schoolId, workflowId, kind: 'sync' });
   try {
     await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
-      workflowId: `roster:${input.schoolId}:${syncRunId}`,
+      // sync:<school>-<scheduled time> -> roster:<school>-<scheduled time>: one child per run, findable.
+      workflowId: rosterWorkflowId(workflowId),
     });
   } catch (err) {
     const message = rootCause(err);

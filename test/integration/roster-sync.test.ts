@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { after, before, test } from 'node:test';
+import { rosterWorkflowId } from '../../src/workflows/sync';
 import { campusToday } from '../../src/coursekey/sync-window';
 import { expectedRoster, expectedSessionCount } from '../support/expected-roster';
 import { countRows, rosterChecksum } from '../support/roster-queries';
@@ -147,7 +148,7 @@ test('no workflow history holds a student name or email or the SIS password', as
     .execute();
   const histories = await workflowHistories(
     env.client,
-    runs.flatMap((run) => [run.workflow_id, `roster:${env.config.schoolId}:${run.id}`]),
+    runs.flatMap((run) => [run.workflow_id, rosterWorkflowId(run.workflow_id)]),
   );
   const text = JSON.stringify(histories).toLowerCase();
   assert.ok(text.includes('rostersyncworkflow'), 'histories were fetched');
@@ -161,8 +162,11 @@ test('no workflow history holds a student name or email or the SIS password', as
 
   // `SAVE_HISTORIES=1 npm test -- test/integration/roster-sync.test.ts` refreshes the replay fixtures.
   if (process.env.SAVE_HISTORIES) {
-    const [sync, roster] = await workflowHistories(env.client, [runs[0]!.workflow_id, `roster:${env.config.schoolId}:${runs[0]!.id}`]);
-    writeFileSync('test/histories/sync-workflow.json', historyToJSON(sync!));
-    writeFileSync('test/histories/roster-sync-workflow.json', historyToJSON(roster!));
+    const ids = [runs[0]!.workflow_id, rosterWorkflowId(runs[0]!.workflow_id)];
+    const [sync, roster] = await workflowHistories(env.client, ids);
+    const fixture = (workflowId: string, history: typeof sync) =>
+      `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(history!)}}`;
+    writeFileSync('test/histories/sync-workflow.json', fixture(ids[0]!, sync));
+    writeFileSync('test/histories/roster-sync-workflow.json', fixture(ids[1]!, roster));
   }
 });

@@ -19,10 +19,10 @@ test('saved workflow histories replay against the current code', async () => {
   const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
   assert.ok(files.length >= 2, 'fixtures for SyncWorkflow and RosterSyncWorkflow exist');
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-  const histories = files.map((file) => ({
-    workflowId: file,
-    history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))),
-  }));
+  const histories = files.map((file) => {
+    const fixture = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { workflowId: string; history: unknown };
+    return { workflowId: fixture.workflowId, history: historyFromJSON(fixture.history) };
+  });
   const results = Worker.runReplayHistories(
     bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath },
     histories,

@@ -66,7 +66,7 @@ export async function startTestEnvironment(
   config.sis.requestTimeoutMs = 2_000;
   options.configure?.(config);
 
-  const taskQueue = `test-${config.schoolId}`;
+  const taskQueue = `test-${config.schoolId}-${randomUUID().slice(0, 8)}`;
   const address = required('TEMPORAL_ADDRESS');
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });

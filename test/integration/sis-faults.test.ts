@@ -1,0 +1,55 @@
+/**
+ * A flaky SIS (5xx, 429 with Retry-After, requests that hang past the client's timeout) slows a
+ * run down but changes nothing in its result: same rows as a run against a healthy SIS.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { generateDataset } from '../../src/simulator/generate';
+import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { countRows, rosterChecksum } from '../support/roster-queries';
+
+let healthy: TestEnvironment;
+let flaky: TestEnvironment;
+before(async () => {
+  const schoolId = 'faults-school';
+  [healthy, flaky] = await Promise.all([
+    startTestEnvironment({ dataset: generateDataset({ preset: 'small', seed: 11 }), schoolId }),
+    startTestEnvironment({
+      dataset: generateDataset({ preset: 'small', seed: 11 }),
+      schoolId,
+      configure: (config) => {
+        config.sis.requestTimeoutMs = 400;
+      },
+    }),
+  ]);
+});
+after(async () => {
+  await Promise.all([healthy?.close(), flaky?.close()]);
+});
+
+test('faults injected in the SIS still end in a complete, identical result', async () => {
+  flaky.simulator.setFaults({
+    errorRate: 0.08,
+    rateLimitRate: 0.05,
+    retryAfterSeconds: 1,
+    timeoutRate: 0.03,
+    timeoutMs: 1_000,
+    seed: 5,
+  });
+  const [clean, faulty] = await Promise.all([runSync(healthy), runSync(flaky)]);
+  const stats = flaky.simulator.getStats();
+  const byStatus = stats.byStatus as Record<string, number>;
+  assert.ok((byStatus['503'] ?? 0) > 0, 'some requests got 503');
+  assert.ok((byStatus['429'] ?? 0) > 0, 'some requests got 429');
+
+  assert.equal(faulty.status, 'completed');
+  assert.deepEqual(await countRows(flaky.db, 'faults-school'), await countRows(healthy.db, 'faults-school'));
+  assert.equal(
+    await rosterChecksum(flaky.db, 'faults-school', true),
+    await rosterChecksum(healthy.db, 'faults-school', true),
+  );
+  for (const type of Object.keys(clean.counts) as (keyof typeof clean.counts)[]) {
+    assert.equal(faulty.counts[type].created, clean.counts[type].created, `${type} created`);
+    assert.equal(faulty.counts[type].failed, 0, `${type} failed`);
+  }
+});
