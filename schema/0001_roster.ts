@@ -133,7 +133,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE sync_runs (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       school_id text NOT NULL REFERENCES schools (id),
-      workflow_id text NOT NULL UNIQUE,
+      workflow_id text NOT NULL,
+      -- A backfill may run the same scheduled time again: each execution is its own run.
+      temporal_run_id text NOT NULL UNIQUE,
       kind text NOT NULL CHECK (kind IN ('sync', 'dry-run')),
       status text NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
       message text,

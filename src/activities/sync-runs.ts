@@ -13,11 +13,22 @@ export interface RunSummary {
 export function createSyncRunActivities(db: Kysely<Database>) {
   return {
     /** Idempotent: a retried start of the same workflow finds its run again. */
-    async beginSyncRun(input: { schoolId: string; workflowId: string; kind: 'sync' | 'dry-run' }): Promise<string> {
+    async beginSyncRun(input: {
+      schoolId: string;
+      workflowId: string;
+      temporalRunId: string;
+      kind: 'sync' | 'dry-run';
+    }): Promise<string> {
       const row = await db
         .insertInto('sync_runs')
-        .values({ school_id: input.schoolId, workflow_id: input.workflowId, kind: input.kind, status: 'running' })
-        .onConflict((conflict) => conflict.column('workflow_id').doUpdateSet({ status: 'running' }))
+        .values({
+          school_id: input.schoolId,
+          workflow_id: input.workflowId,
+          temporal_run_id: input.temporalRunId,
+          kind: input.kind,
+          status: 'running',
+        })
+        .onConflict((conflict) => conflict.column('temporal_run_id').doUpdateSet({ status: 'running' }))
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;

@@ -124,6 +124,7 @@ export interface SyncRunsTable {
   id: Generated<string>;
   school_id: string;
   workflow_id: string;
+  temporal_run_id: string;
   kind: 'sync' | 'dry-run';
   status: 'running' | 'completed' | 'failed';
   message: string | null;

@@ -19,8 +19,8 @@ const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
 export const rosterWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'roster:');
 
 export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
-  const { workflowId } = workflowInfo();
-  const syncRunId = await beginSyncRun({ schoolId: input.schoolId, workflowId, kind: 'sync' });
+  const { workflowId, runId } = workflowInfo();
+  const syncRunId = await beginSyncRun({ schoolId: input.schoolId, workflowId, temporalRunId: runId, kind: 'sync' });
   try {
     await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
