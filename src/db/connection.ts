@@ -1,5 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { embeddedPostgresUrl } from '../infra/embedded-postgres';
+import { LOCAL_POSTGRES_PORT } from '../infra/local-defaults';
 import type { Database } from './database';
 
 // `date` columns are calendar dates in the campus's zone: keep them as YYYY-MM-DD strings.
@@ -8,10 +10,9 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
+/** DATABASE_URL, else the embedded PostgreSQL that `npm start` runs. */
 export function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set. `npm start` sets it for embedded PostgreSQL.');
-  return url;
+  return process.env.DATABASE_URL ?? embeddedPostgresUrl(LOCAL_POSTGRES_PORT);
 }
 
 export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Database> {

@@ -16,13 +16,17 @@ const user = 'postgres';
 // Local-only superuser of a loopback-bound embedded instance; a real deployment sets DATABASE_URL.
 const password = 'coursekey-local';
 
+export function embeddedPostgresUrl(port: number): string {
+  return `postgres://${user}:${password}@127.0.0.1:${port}/postgres`;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   /** Throwaway test data: skip fsync for speed. */
   throwaway?: boolean;
 }): Promise<RunningPostgres> {
-  const url = `postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`;
+  const url = embeddedPostgresUrl(options.port);
   if (await isListening('127.0.0.1', options.port)) return { url, stop: async () => {} };
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,

@@ -24,7 +24,11 @@ export function temporalConnectionOptions() {
   };
 }
 
+export function temporalUiUrl(): string {
+  return process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
+}
+
 /** The Web UI page of a workflow, for people following a run. */
-export function workflowUrl(uiUrl: string, workflowId: string): string {
+export function workflowUrl(workflowId: string, uiUrl = temporalUiUrl()): string {
   return `${uiUrl}/namespaces/${encodeURIComponent(temporalNamespace())}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -1,0 +1,41 @@
+/** Human output of the CLI: short tables a person reads at a glance. */
+import type { RunCounts } from '../activities/sync-runs';
+import type { SchoolStatus } from './school-status';
+
+const labels: Record<keyof RunCounts, string> = {
+  courses: 'courses',
+  users: 'users',
+  course_members: 'course members',
+  class_sessions: 'class sessions',
+};
+const columns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;
+
+export function formatRunCounts(counts: RunCounts): string {
+  const header = ['record type'.padEnd(16), ...columns.map((c) => c.padStart(12))].join('');
+  const rows = (Object.keys(labels) as (keyof RunCounts)[]).map((type) =>
+    [labels[type].padEnd(16), ...columns.map((c) => String(counts[type][c]).padStart(12))].join(''),
+  );
+  return [header, ...rows].join('\n');
+}
+
+export function formatStatus(status: SchoolStatus, workflowLink: (workflowId: string) => string): string {
+  const lines = [
+    `${status.school.name} (${status.school.id}), ${status.school.environment} SIS, ${status.school.timeZone}`,
+    status.schedule
+      ? `Schedule ${status.schedule.id}: every ${status.schedule.interval ?? '?'}, ${status.schedule.paused ? `PAUSED${status.schedule.note ? ` (${status.schedule.note})` : ''}` : 'active'}${status.schedule.nextRunAt && !status.schedule.paused ? `, next run ${status.schedule.nextRunAt}` : ''}`
+      : 'Schedule: none (run `enable` again)',
+    '',
+    'In CourseKey now:',
+    ...(Object.keys(labels) as (keyof RunCounts)[]).map(
+      (type) => `  ${labels[type].padEnd(16)}${String(status.records[type].total).padStart(8)} (${status.records[type].active} active)`,
+    ),
+    `Open issues: ${status.openIssues.blocking} blocking, ${status.openIssues.warning} warnings, ${status.openIssues.info} info`,
+  ];
+  for (const run of status.runs) {
+    const seconds = run.finishedAt ? ((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1) : '…';
+    lines.push('', `Run ${run.id}: ${run.status}, started ${run.startedAt}, ${seconds} s`, `  ${workflowLink(run.workflowId)}`);
+    if (run.message) lines.push(`  ${run.message}`);
+    lines.push(...formatRunCounts(run.counts).split('\n').map((line) => `  ${line}`));
+  }
+  return lines.join('\n');
+}

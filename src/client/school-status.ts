@@ -1,0 +1,109 @@
+/** A school's state in one object: schedule, recent runs with their counts, records held, open issues. */
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { sql, type Kysely } from 'kysely';
+import { runCounts, type RunCounts } from '../activities/sync-runs';
+import type { Database } from '../db/database';
+import { scheduleId } from './school-schedules';
+
+export interface SchoolStatus {
+  school: { id: string; name: string; environment: string; timeZone: string };
+  schedule:
+    | { id: string; paused: boolean; interval: string | undefined; nextRunAt: string | undefined; note: string | undefined }
+    | undefined;
+  runs: {
+    id: string;
+    workflowId: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    message: string | null;
+    counts: RunCounts;
+  }[];
+  records: Record<'courses' | 'users' | 'course_members' | 'class_sessions', { total: number; active: number }>;
+  openIssues: Record<'blocking' | 'warning' | 'info', number>;
+}
+
+function humanDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+async function scheduleState(client: Client, schoolId: string): Promise<SchoolStatus['schedule']> {
+  try {
+    const description = await client.schedule.getHandle(scheduleId(schoolId)).describe();
+    const interval = description.spec.intervals?.[0]?.every;
+    return {
+      id: description.scheduleId,
+      paused: description.state.paused,
+      interval: interval === undefined ? undefined : humanDuration(Number(interval)),
+      nextRunAt: description.info.nextActionTimes[0]?.toISOString(),
+      note: description.state.note,
+    };
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+export async function schoolStatus(
+  db: Kysely<Database>,
+  client: Client,
+  schoolId: string,
+  recentRuns = 5,
+): Promise<SchoolStatus> {
+  const school = await db
+    .selectFrom('schools')
+    .select(['id', 'name', 'environment', 'time_zone'])
+    .where('id', '=', schoolId)
+    .executeTakeFirst();
+  if (!school) throw new Error(`School ${schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`);
+
+  const runs = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .orderBy('started_at', 'desc')
+    .limit(recentRuns)
+    .execute();
+
+  const records = {} as SchoolStatus['records'];
+  for (const table of ['courses', 'users', 'course_members', 'class_sessions'] as const) {
+    const activeColumn = table === 'class_sessions' ? sql<boolean>`true` : sql<boolean>`active`;
+    const row = await db
+      .selectFrom(table)
+      .select([sql<string>`count(*)`.as('total'), sql<string>`count(*) FILTER (WHERE ${activeColumn})`.as('active')])
+      .where('school_id', '=', schoolId)
+      .executeTakeFirstOrThrow();
+    records[table] = { total: Number(row.total), active: Number(row.active) };
+  }
+
+  const issues = await db
+    .selectFrom('sync_issues')
+    .select(['severity', sql<string>`count(*)`.as('n')])
+    .where('school_id', '=', schoolId)
+    .where('resolved_at', 'is', null)
+    .groupBy('severity')
+    .execute();
+  const openIssues = { blocking: 0, warning: 0, info: 0 };
+  for (const row of issues) openIssues[row.severity] = Number(row.n);
+
+  return {
+    school: { id: school.id, name: school.name, environment: school.environment, timeZone: school.time_zone },
+    schedule: await scheduleState(client, schoolId),
+    runs: await Promise.all(
+      runs.map(async (run) => ({
+        id: run.id,
+        workflowId: run.workflow_id,
+        status: run.status,
+        startedAt: run.started_at.toISOString(),
+        finishedAt: run.finished_at?.toISOString() ?? null,
+        message: run.message,
+        counts: await runCounts(db, run.id),
+      })),
+    ),
+    records,
+    openIssues,
+  };
+}
