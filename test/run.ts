@@ -24,7 +24,9 @@ function testFiles(dir: string): string[] {
 
 async function main() {
   const only = process.argv.slice(2);
-  const files = only.length ? only.map((file) => path.resolve(file)) : testFiles(path.join(projectRoot, 'test')).sort();
+  const files = only.length
+    ? only.map((file) => path.resolve(file))
+    : testFiles(path.join(projectRoot, 'test')).sort();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-test-'));
   // As root, embedded PostgreSQL runs as a `postgres` user that must reach its data folder.
   chmodSync(scratch, 0o755);
@@ -34,7 +36,10 @@ async function main() {
     startTemporalDevServer({ port: await freePort(), headless: true }),
     startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), throwaway: true }),
   ]);
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

@@ -4,7 +4,13 @@ import type { ScheduleEntry } from '../campus-cloud/schemas';
 import { expandWeeklySchedule } from '../coursekey/class-sessions';
 import { classSessionRow } from '../coursekey/roster-rows';
 import type { Database } from '../db/database';
-import { addOutcome, emptyCounts, recordBatchCounts, recordIssues, type IssueInput } from '../db/run-bookkeeping';
+import {
+  addOutcome,
+  emptyCounts,
+  recordBatchCounts,
+  recordIssues,
+  type IssueInput,
+} from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
 import type { SchoolContexts } from './school-context';
 import { sectionBatch } from './section-batches';
@@ -47,7 +53,10 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
           }),
         );
         await db.transaction().execute(async (trx) => {
-          addOutcome(counts, await writeChangedRows(trx, 'class_sessions', input.schoolId, rows, { insertOnly: true }));
+          addOutcome(
+            counts,
+            await writeChangedRows(trx, 'class_sessions', input.schoolId, rows, { insertOnly: true }),
+          );
           await recordIssues(trx, input.schoolId, input.syncRunId, issues);
           await recordBatchCounts(trx, input.syncRunId, 'class_sessions', `batch:${input.batch}`, counts);
         });

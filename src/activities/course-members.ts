@@ -9,7 +9,13 @@ import {
   vanishedMemberRow,
 } from '../coursekey/roster-rows';
 import type { Database } from '../db/database';
-import { addOutcome, emptyCounts, recordBatchCounts, recordIssues, type IssueInput } from '../db/run-bookkeeping';
+import {
+  addOutcome,
+  emptyCounts,
+  recordBatchCounts,
+  recordIssues,
+  type IssueInput,
+} from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
 import { quarantineIssue } from './courses';
 import type { SchoolContexts } from './school-context';
@@ -33,6 +39,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         const issues: IssueInput[] = [];
 
         const enrollments = new Map<string, Enrollment[]>();
+        // A section whose listing had a bad record cannot tell who vanished: no deactivation there.
+        const incompleteSections = new Set<string>();
         await Promise.all(
           sections.map(async (section) => {
             const all: Enrollment[] = [];
@@ -41,9 +49,14 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               all.push(...listing.items);
               counts.fetched += listing.items.length + listing.rejected.length;
               counts.failed += listing.rejected.length;
+              if (listing.rejected.length) incompleteSections.add(section.sis_key);
               for (const bad of listing.rejected) {
                 issues.push(
-                  quarantineIssue('course_members', `${section.sis_key}:${bad.sisId ?? 'unknown'}`, new Error(bad.reason)),
+                  quarantineIssue(
+                    'course_members',
+                    `${section.sis_key}:${bad.sisId ?? 'unknown'}`,
+                    new Error(bad.reason),
+                  ),
                 );
               }
               if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
@@ -70,7 +83,11 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         await syncReferencedUsers(
           db,
           sis,
-          { schoolId: input.schoolId, syncRunId: input.syncRunId, batchKey: `enrolled-students:batch:${input.batch}` },
+          {
+            schoolId: input.schoolId,
+            syncRunId: input.syncRunId,
+            batchKey: `enrolled-students:batch:${input.batch}`,
+          },
           referenced.filter((key) => !known.has(key)),
         );
 
@@ -124,8 +141,13 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                   .where('course_sis_key', 'in', courseKeys)
                   .where('active', '=', true)
                   .execute();
-          const vanished = stored.filter((member) => !listed.has(member.sis_key)).map(vanishedMemberRow);
-          addOutcome(counts, await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished]));
+          const vanished = stored
+            .filter((member) => !listed.has(member.sis_key) && !incompleteSections.has(member.course_sis_key))
+            .map(vanishedMemberRow);
+          addOutcome(
+            counts,
+            await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished]),
+          );
           await recordIssues(trx, input.schoolId, input.syncRunId, issues);
           await recordBatchCounts(trx, input.syncRunId, 'course_members', `batch:${input.batch}`, counts);
         });

@@ -10,6 +10,7 @@ import {
   addOutcome,
   emptyCounts,
   markSeen,
+  quarantinedKeys,
   recordBatchCounts,
   recordIssues,
   type IssueInput,
@@ -25,8 +26,13 @@ export interface SectionsPageResult {
 }
 
 /** A record the SIS answered badly, or refused to serve: quarantined as an issue, the page goes on. */
-export function quarantineIssue(recordType: IssueInput['recordType'], sisKey: string, err: unknown): IssueInput {
-  const reason = err instanceof SisBadRecordError || err instanceof SisRequestError ? err.message : String(err);
+export function quarantineIssue(
+  recordType: IssueInput['recordType'],
+  sisKey: string,
+  err: unknown,
+): IssueInput {
+  const reason =
+    err instanceof SisBadRecordError || err instanceof SisRequestError ? err.message : String(err);
   return {
     recordType,
     sisKey,
@@ -67,9 +73,14 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         counts.fetched = listing.items.length + listing.rejected.length;
         counts.failed = listing.rejected.length;
         const issues: IssueInput[] = listing.rejected.map((bad) =>
-          quarantineIssue('courses', bad.sisId ?? `term ${input.termId} page ${input.page}`, new Error(bad.reason)),
+          quarantineIssue(
+            'courses',
+            bad.sisId ?? `term ${input.termId} page ${input.page}`,
+            new Error(bad.reason),
+          ),
         );
 
+        const quarantined = quarantinedKeys(listing.rejected, (id) => id);
         const sections: Section[] = [];
         await Promise.all(
           listing.items.map(async (entry) => {
@@ -78,6 +89,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
             } catch (err) {
               if (!isRecordProblem(err)) throw err;
               counts.failed++;
+              quarantined.push(entry.scheduledCourseId);
               issues.push(quarantineIssue('courses', entry.scheduledCourseId, err));
             }
           }),
@@ -126,16 +138,22 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
             input.schoolId,
             [...catalog.values()].map((course) => catalogCourseRow(input.schoolId, course)),
           );
-          const outcome = await writeChangedRows(trx, 'courses', input.schoolId, rows, { skipNewInactive: true });
+          const outcome = await writeChangedRows(trx, 'courses', input.schoolId, rows, {
+            skipNewInactive: true,
+          });
           addOutcome(counts, outcome);
-          await markSeen(
+          await markSeen(trx, input.syncRunId, 'courses', [
+            ...rows.map((row) => row.sis_key),
+            ...quarantined,
+          ]);
+          await recordIssues(trx, input.schoolId, input.syncRunId, issues);
+          await recordBatchCounts(
             trx,
             input.syncRunId,
             'courses',
-            rows.map((row) => row.sis_key),
+            `term:${input.termId}:page:${input.page}`,
+            counts,
           );
-          await recordIssues(trx, input.schoolId, input.syncRunId, issues);
-          await recordBatchCounts(trx, input.syncRunId, 'courses', `term:${input.termId}:page:${input.page}`, counts);
         });
         return { totalCount: listing.totalCount, pageSize: listing.pageSize, fetched: counts.fetched };
       });

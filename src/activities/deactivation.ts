@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { emptyCounts, recordBatchCounts } from '../db/run-bookkeeping';
+import { emptyCounts, INCOMPLETE_LISTING, recordBatchCounts } from '../db/run-bookkeeping';
 import { campusToday, termSearchRange } from '../coursekey/sync-window';
 import type { SchoolContexts } from './school-context';
 
@@ -25,13 +25,25 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       const notSeen = (recordType: 'courses' | 'users', table: 'courses' | 'users') =>
         sql<boolean>`NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.sync_run_id = ${input.syncRunId}
           AND s.record_type = ${recordType} AND s.sis_key = ${sql.table(table)}.sis_key)`;
+      const incomplete = await db
+        .selectFrom('sync_seen')
+        .select('record_type')
+        .where('sync_run_id', '=', input.syncRunId)
+        .where('sis_key', '=', INCOMPLETE_LISTING)
+        .execute();
+      const listedFully = (type: 'courses' | 'users') => !incomplete.some((row) => row.record_type === type);
       return db.transaction().execute(async (trx) => {
         const courses =
-          input.termIds.length === 0
+          input.termIds.length === 0 || !listedFully('courses')
             ? []
             : await trx
                 .updateTable('courses')
-                .set({ active: false, sis_status: 'Not listed by SIS', content_hash: '', updated_at: sql`now()` })
+                .set({
+                  active: false,
+                  sis_status: 'Not listed by SIS',
+                  content_hash: '',
+                  updated_at: sql`now()`,
+                })
                 .where('school_id', '=', input.schoolId)
                 .where('active', '=', true)
                 .where('term_sis_id', 'in', input.termIds)
@@ -41,19 +53,29 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
                 .where(notSeen('courses', 'courses'))
                 .returning('sis_key')
                 .execute();
-        const users = await trx
-          .updateTable('users')
-          .set({ active: false, sis_status: 'Not listed by SIS', content_hash: '', updated_at: sql`now()` })
-          .where('school_id', '=', input.schoolId)
-          .where('active', '=', true)
-          .where(notSeen('users', 'users'))
-          .returning('sis_key')
-          .execute();
+        const users = !listedFully('users')
+          ? []
+          : await trx
+              .updateTable('users')
+              .set({
+                active: false,
+                sis_status: 'Not listed by SIS',
+                content_hash: '',
+                updated_at: sql`now()`,
+              })
+              .where('school_id', '=', input.schoolId)
+              .where('active', '=', true)
+              .where(notSeen('users', 'users'))
+              .returning('sis_key')
+              .execute();
         await recordBatchCounts(trx, input.syncRunId, 'courses', 'vanished', {
           ...emptyCounts(),
           deactivated: courses.length,
         });
-        await recordBatchCounts(trx, input.syncRunId, 'users', 'vanished', { ...emptyCounts(), deactivated: users.length });
+        await recordBatchCounts(trx, input.syncRunId, 'users', 'vanished', {
+          ...emptyCounts(),
+          deactivated: users.length,
+        });
         return { courses: courses.length, users: users.length };
       });
     },

@@ -25,7 +25,9 @@ function resolveCredentials(config: SchoolConfig): { username: string; password:
   if ('secretsFile' in ref) {
     const parsed = secretsFile.safeParse(JSON.parse(readFileSync(ref.secretsFile, 'utf8')));
     if (!parsed.success) {
-      throw new ConfigError(`${ref.secretsFile}: expected {"username": "...", "password": "..."} for school ${config.schoolId}.`);
+      throw new ConfigError(
+        `${ref.secretsFile}: expected {"username": "...", "password": "..."} for school ${config.schoolId}.`,
+      );
     }
     return parsed.data;
   }
@@ -46,8 +48,15 @@ export class SchoolContexts {
   constructor(private readonly db: Kysely<Database>) {}
 
   async get(schoolId: string): Promise<SchoolContext> {
-    const school = await this.db.selectFrom('schools').select(['config']).where('id', '=', schoolId).executeTakeFirst();
-    if (!school) throw new ConfigError(`School ${schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`);
+    const school = await this.db
+      .selectFrom('schools')
+      .select(['config'])
+      .where('id', '=', schoolId)
+      .executeTakeFirst();
+    if (!school)
+      throw new ConfigError(
+        `School ${schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`,
+      );
     const version = contentHash([school.config]);
     const cached = this.cache.get(schoolId);
     if (cached?.version === version) return cached.context;

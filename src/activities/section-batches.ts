@@ -24,7 +24,10 @@ export async function sectionBatch(
     .execute();
 }
 
-export async function countSyncedSections(db: Kysely<Database>, input: { schoolId: string; syncRunId: string }) {
+export async function countSyncedSections(
+  db: Kysely<Database>,
+  input: { schoolId: string; syncRunId: string },
+) {
   const row = await db
     .selectFrom('sync_seen')
     .innerJoin('courses', (join) =>

@@ -47,7 +47,11 @@ export function createSyncRunActivities(db: Kysely<Database>) {
           .execute();
         await trx.deleteFrom('sync_seen').where('sync_run_id', '=', input.syncRunId).execute();
       });
-      return { syncRunId: input.syncRunId, status: input.status, counts: await runCounts(db, input.syncRunId) };
+      return {
+        syncRunId: input.syncRunId,
+        status: input.status,
+        counts: await runCounts(db, input.syncRunId),
+      };
     },
   };
 }
@@ -68,7 +72,12 @@ export async function runCounts(db: Kysely<Database>, syncRunId: string): Promis
     .groupBy('record_type')
     .execute();
   const zero = { fetched: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, failed: 0 };
-  const counts: RunCounts = { courses: { ...zero }, users: { ...zero }, course_members: { ...zero }, class_sessions: { ...zero } };
+  const counts: RunCounts = {
+    courses: { ...zero },
+    users: { ...zero },
+    course_members: { ...zero },
+    class_sessions: { ...zero },
+  };
   for (const row of rows) {
     counts[row.record_type] = {
       fetched: Number(row.fetched),

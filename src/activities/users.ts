@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { CampusCloudClient, Page } from '../campus-cloud/client';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
-import { instructorRow, studentRow, userRow } from '../coursekey/roster-rows';
+import { instructorRow, studentKey, studentRow, userKey, userRow } from '../coursekey/roster-rows';
 import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
   markSeen,
+  quarantinedKeys,
   recordBatchCounts,
   recordIssues,
   type BatchCounts,
@@ -39,7 +40,13 @@ function missingEmailIssues(rows: { sis_key: string; email?: string | null }[]):
     }));
 }
 
-async function fetchList(sis: CampusCloudClient, list: UserList, campusId: string, page: number, pageSize: number) {
+async function fetchList(
+  sis: CampusCloudClient,
+  list: UserList,
+  campusId: string,
+  page: number,
+  pageSize: number,
+) {
   if (list === 'students') return sis.getStudents(campusId, page, pageSize);
   if (list === 'users') return sis.getUsers(campusId, page, pageSize);
   return sis.getInstructors(campusId, page, pageSize);
@@ -101,7 +108,13 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
     }): Promise<UsersPageResult> {
       return withSisFailures(async () => {
         const { config, sis } = await schools.get(input.schoolId);
-        const listing: Page<unknown> = await fetchList(sis, input.list, config.campusId, input.page, config.sis.pageSize);
+        const listing: Page<unknown> = await fetchList(
+          sis,
+          input.list,
+          config.campusId,
+          input.page,
+          config.sis.pageSize,
+        );
         const counts = emptyCounts();
         counts.fetched = listing.items.length + listing.rejected.length;
         counts.failed = listing.rejected.length;
@@ -111,8 +124,8 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
         await db.transaction().execute(async (trx) => {
           if (input.list === 'instructors') {
             // Instructor records only link an instructor id to a user; the person is the user record.
-            const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map((item) =>
-              instructorRow(input.schoolId, item),
+            const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
+              (item) => instructorRow(input.schoolId, item),
             );
             await writeChangedRows(trx, 'instructors', input.schoolId, rows);
           } else {
@@ -125,12 +138,10 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
                     userRow(input.schoolId, item),
                   );
             addOutcome(counts, await writeChangedRows(trx, 'users', input.schoolId, rows));
-            await markSeen(
-              trx,
-              input.syncRunId,
-              'users',
-              rows.map((row) => row.sis_key),
-            );
+            await markSeen(trx, input.syncRunId, 'users', [
+              ...rows.map((row) => row.sis_key),
+              ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
+            ]);
             issues.push(...missingEmailIssues(rows));
           }
           await recordIssues(trx, input.schoolId, input.syncRunId, issues);
@@ -168,4 +179,3 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
     },
   };
 }
-

@@ -37,7 +37,15 @@ export interface Page<T> {
 
 type Query = Record<string, string | number | undefined>;
 
-const idFields = ['scheduledCourseId', 'studentId', 'userId', 'instructorId', 'enrollmentId', 'scheduleId', 'courseId'];
+const idFields = [
+  'scheduledCourseId',
+  'studentId',
+  'userId',
+  'instructorId',
+  'enrollmentId',
+  'scheduleId',
+  'courseId',
+];
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`).join('; ');
@@ -118,13 +126,18 @@ export class CampusCloudClient {
         );
       }
       if (status === 401) {
-        return new SisConfigurationError(`${endpoint}: the SIS rejected a fresh token (HTTP 401). Check the service account.`);
+        return new SisConfigurationError(
+          `${endpoint}: the SIS rejected a fresh token (HTTP 401). Check the service account.`,
+        );
       }
-      if (status >= 500 || status === 408) return new SisTransientError(`${endpoint}: SIS error HTTP ${status}`);
+      if (status >= 500 || status === 408)
+        return new SisTransientError(`${endpoint}: SIS error HTTP ${status}`);
       return new SisRequestError(`${endpoint}: the SIS refused the request (HTTP ${status})`, status);
     }
     if (err instanceof TypeError) {
-      return new SisTransientError(`${endpoint}: cannot reach the SIS at ${this.options.baseUrl} (${err.message})`);
+      return new SisTransientError(
+        `${endpoint}: cannot reach the SIS at ${this.options.baseUrl} (${err.message})`,
+      );
     }
     return err instanceof Error ? err : new Error(String(err));
   }
@@ -167,7 +180,11 @@ export class CampusCloudClient {
     return parsed.data;
   }
 
-  private async getPage<T extends z.ZodType>(endpoint: string, query: Query, item: T): Promise<Page<z.infer<T>>> {
+  private async getPage<T extends z.ZodType>(
+    endpoint: string,
+    query: Query,
+    item: T,
+  ): Promise<Page<z.infer<T>>> {
     const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
     const envelope = schema.pageEnvelope.safeParse(raw);
     if (!envelope.success) {

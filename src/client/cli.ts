@@ -14,7 +14,9 @@ import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
 import { schoolStatus } from './school-status';
 
-async function withParts<T>(body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>) {
+async function withParts<T>(
+  body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>,
+) {
   const db = createDb();
   const connection = await Connection.connect(temporalConnectionOptions());
   try {
@@ -25,7 +27,9 @@ async function withParts<T>(body: (parts: { db: ReturnType<typeof createDb>; cli
   }
 }
 
-const program = new Command('coursekey-sync').description('CourseKey <-> Campus Cloud integration: operator commands');
+const program = new Command('coursekey-sync').description(
+  'CourseKey <-> Campus Cloud integration: operator commands',
+);
 
 program
   .command('migrate')
@@ -42,7 +46,7 @@ program
 
 program
   .command('enable')
-  .description("enable a school: store its configuration and create or update its schedule sync:<schoolId>")
+  .description('enable a school: store its configuration and create or update its schedule sync:<schoolId>')
   .requiredOption('-c, --config <file>', 'School Configuration file (JSON)')
   .option('--paused', 'create the schedule paused')
   .action(async (options: { config: string; paused?: boolean }) => {
@@ -68,7 +72,9 @@ program
       if (!options.json) console.log(`Run ${workflowId}\n  ${workflowUrl(workflowId)}`);
       if (!options.wait) return;
       const summary = await client.workflow.getHandle<typeof SyncWorkflow>(workflowId).result();
-      console.log(options.json ? JSON.stringify({ workflowId, ...summary }, null, 2) : formatRunCounts(summary.counts));
+      console.log(
+        options.json ? JSON.stringify({ workflowId, ...summary }, null, 2) : formatRunCounts(summary.counts),
+      );
     });
   });
 
@@ -81,7 +87,9 @@ program
   .action(async (options: { school: string; runs: string; json?: boolean }) => {
     await withParts(async ({ db, client }) => {
       const status = await schoolStatus(db, client, options.school, Number(options.runs));
-      console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status, (id) => workflowUrl(id)));
+      console.log(
+        options.json ? JSON.stringify(status, null, 2) : formatStatus(status, (id) => workflowUrl(id)),
+      );
     });
   });
 

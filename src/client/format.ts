@@ -27,15 +27,26 @@ export function formatStatus(status: SchoolStatus, workflowLink: (workflowId: st
     '',
     'In CourseKey now:',
     ...(Object.keys(labels) as (keyof RunCounts)[]).map(
-      (type) => `  ${labels[type].padEnd(16)}${String(status.records[type].total).padStart(8)} (${status.records[type].active} active)`,
+      (type) =>
+        `  ${labels[type].padEnd(16)}${String(status.records[type].total).padStart(8)} (${status.records[type].active} active)`,
     ),
     `Open issues: ${status.openIssues.blocking} blocking, ${status.openIssues.warning} warnings, ${status.openIssues.info} info`,
   ];
   for (const run of status.runs) {
-    const seconds = run.finishedAt ? ((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1) : '…';
-    lines.push('', `Run ${run.id}: ${run.status}, started ${run.startedAt}, ${seconds} s`, `  ${workflowLink(run.workflowId)}`);
+    const seconds = run.finishedAt
+      ? ((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)
+      : '…';
+    lines.push(
+      '',
+      `Run ${run.id}: ${run.status}, started ${run.startedAt}, ${seconds} s`,
+      `  ${workflowLink(run.workflowId)}`,
+    );
     if (run.message) lines.push(`  ${run.message}`);
-    lines.push(...formatRunCounts(run.counts).split('\n').map((line) => `  ${line}`));
+    lines.push(
+      ...formatRunCounts(run.counts)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
   }
   return lines.join('\n');
 }

@@ -69,7 +69,12 @@ export async function enableSchool(
   const options_ = scheduleOptions(config, options.taskQueue ?? TASK_QUEUE);
   const handle = client.schedule.getHandle(options_.scheduleId);
   try {
-    await handle.update((previous) => ({ ...previous, spec: options_.spec, action: options_.action as never, policies: options_.policies }));
+    await handle.update((previous) => ({
+      ...previous,
+      spec: options_.spec,
+      action: options_.action as never,
+      policies: options_.policies,
+    }));
     return { scheduleId: options_.scheduleId, created: false };
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;

@@ -8,7 +8,13 @@ import { scheduleId } from './school-schedules';
 export interface SchoolStatus {
   school: { id: string; name: string; environment: string; timeZone: string };
   schedule:
-    | { id: string; paused: boolean; interval: string | undefined; nextRunAt: string | undefined; note: string | undefined }
+    | {
+        id: string;
+        paused: boolean;
+        interval: string | undefined;
+        nextRunAt: string | undefined;
+        note: string | undefined;
+      }
     | undefined;
   runs: {
     id: string;
@@ -19,12 +25,20 @@ export interface SchoolStatus {
     message: string | null;
     counts: RunCounts;
   }[];
-  records: Record<'courses' | 'users' | 'course_members' | 'class_sessions', { total: number; active: number }>;
+  records: Record<
+    'courses' | 'users' | 'course_members' | 'class_sessions',
+    { total: number; active: number }
+  >;
   openIssues: Record<'blocking' | 'warning' | 'info', number>;
 }
 
 function humanDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
@@ -58,7 +72,8 @@ export async function schoolStatus(
     .select(['id', 'name', 'environment', 'time_zone'])
     .where('id', '=', schoolId)
     .executeTakeFirst();
-  if (!school) throw new Error(`School ${schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`);
+  if (!school)
+    throw new Error(`School ${schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`);
 
   const runs = await db
     .selectFrom('sync_runs')
@@ -73,7 +88,10 @@ export async function schoolStatus(
     const activeColumn = table === 'class_sessions' ? sql<boolean>`true` : sql<boolean>`active`;
     const row = await db
       .selectFrom(table)
-      .select([sql<string>`count(*)`.as('total'), sql<string>`count(*) FILTER (WHERE ${activeColumn})`.as('active')])
+      .select([
+        sql<string>`count(*)`.as('total'),
+        sql<string>`count(*) FILTER (WHERE ${activeColumn})`.as('active'),
+      ])
       .where('school_id', '=', schoolId)
       .executeTakeFirstOrThrow();
     records[table] = { total: Number(row.total), active: Number(row.active) };

@@ -27,7 +27,11 @@ function localInstant(date: string, time: string, zone: string): DateTime {
 }
 
 /** Every dated session a section's weekly pattern implies, between its start and end dates. */
-export function expandWeeklySchedule(section: SectionDates, entries: ScheduleEntry[], zone: string): PlannedSession[] {
+export function expandWeeklySchedule(
+  section: SectionDates,
+  entries: ScheduleEntry[],
+  zone: string,
+): PlannedSession[] {
   const sessions: PlannedSession[] = [];
   for (const entry of entries) {
     const from = later(section.startDate, entry.effectiveFrom);
@@ -42,7 +46,8 @@ export function expandWeeklySchedule(section: SectionDates, entries: ScheduleEnt
         const starts = localInstant(date, entry.startTime, zone);
         let ends = localInstant(date, entry.endTime, zone);
         // A class that ends at or before its start time runs past midnight.
-        if (entry.endTime <= entry.startTime) ends = localInstant(day.plus({ days: 1 }).toISODate()!, entry.endTime, zone);
+        if (entry.endTime <= entry.startTime)
+          ends = localInstant(day.plus({ days: 1 }).toISODate()!, entry.endTime, zone);
         sessions.push({
           scheduleId: entry.scheduleId,
           date,
@@ -52,9 +57,18 @@ export function expandWeeklySchedule(section: SectionDates, entries: ScheduleEnt
           minutes: entry.minutes,
         });
       } else {
-        sessions.push({ scheduleId: entry.scheduleId, date, kind: 'async', startsAt: null, endsAt: null, minutes: entry.minutes });
+        sessions.push({
+          scheduleId: entry.scheduleId,
+          date,
+          kind: 'async',
+          startsAt: null,
+          endsAt: null,
+          minutes: entry.minutes,
+        });
       }
     }
   }
-  return sessions.sort((a, b) => (a.date === b.date ? a.scheduleId.localeCompare(b.scheduleId) : a.date < b.date ? -1 : 1));
+  return sessions.sort((a, b) =>
+    a.date === b.date ? a.scheduleId.localeCompare(b.scheduleId) : a.date < b.date ? -1 : 1,
+  );
 }

@@ -26,7 +26,13 @@ export const studentKey = (studentId: string) => `student:${studentId}`;
 export const userKey = (userId: string) => `user:${userId}`;
 
 /** Students are active unless the SIS marks them otherwise (Graduated, Withdrawn, Inactive...). */
-const activeStudentStatuses = new Set(['active', 'enrolled', 'attending', 'future start', 'leave of absence']);
+const activeStudentStatuses = new Set([
+  'active',
+  'enrolled',
+  'attending',
+  'future start',
+  'leave of absence',
+]);
 /** Registered and Completed students stay members; dropped and withdrawn ones become inactive. */
 const activeEnrollmentStatuses = new Set(['Registered', 'Completed']);
 
@@ -43,7 +49,11 @@ export function catalogCourseRow(schoolId: string, course: Course): Row<CatalogC
   };
 }
 
-export function courseRow(schoolId: string, section: Section, mapped: MappedMethod): Row<CoursesTable> & { active: boolean } {
+export function courseRow(
+  schoolId: string,
+  section: Section,
+  mapped: MappedMethod,
+): Row<CoursesTable> & { active: boolean } {
   return {
     school_id: schoolId,
     sis_key: section.scheduledCourseId,
@@ -106,7 +116,10 @@ export function userRow(schoolId: string, user: User): Row<UsersTable> & { activ
   };
 }
 
-export function instructorRow(schoolId: string, instructor: Instructor): Row<InstructorsTable> & { active: boolean } {
+export function instructorRow(
+  schoolId: string,
+  instructor: Instructor,
+): Row<InstructorsTable> & { active: boolean } {
   return {
     school_id: schoolId,
     sis_key: instructor.instructorId,
@@ -160,7 +173,9 @@ export function instructorMemberRow(
 }
 
 /** A membership the SIS no longer lists: kept, inactive, so attendance history stays attached. */
-export function vanishedMemberRow(member: Selectable<CourseMembersTable>): Row<CourseMembersTable> & { active: boolean } {
+export function vanishedMemberRow(
+  member: Selectable<CourseMembersTable>,
+): Row<CourseMembersTable> & { active: boolean } {
   return {
     school_id: member.school_id,
     sis_key: member.sis_key,
@@ -176,7 +191,11 @@ export function vanishedMemberRow(member: Selectable<CourseMembersTable>): Row<C
   };
 }
 
-export function classSessionRow(schoolId: string, courseKey: string, session: PlannedSession): Row<ClassSessionsTable> {
+export function classSessionRow(
+  schoolId: string,
+  courseKey: string,
+  session: PlannedSession,
+): Row<ClassSessionsTable> {
   return {
     school_id: schoolId,
     sis_key: `${courseKey}:${session.scheduleId}:${session.date}`,

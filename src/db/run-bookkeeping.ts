@@ -14,7 +14,14 @@ export interface BatchCounts {
   failed: number;
 }
 
-export const emptyCounts = (): BatchCounts => ({ fetched: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, failed: 0 });
+export const emptyCounts = (): BatchCounts => ({
+  fetched: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  deactivated: 0,
+  failed: 0,
+});
 
 export function addOutcome(counts: BatchCounts, outcome: Omit<WriteOutcome, 'writtenKeys'>): BatchCounts {
   counts.created += outcome.created;
@@ -39,7 +46,26 @@ export async function recordBatchCounts(
     .execute();
 }
 
-export async function markSeen(db: Db, syncRunId: string, recordType: RecordType, keys: string[]): Promise<void> {
+/**
+ * Seen-marker of a listing that had a record without a usable id: which record it was is unknown,
+ * so nothing of that type may be taken as vanished in this run.
+ */
+export const INCOMPLETE_LISTING = '!incomplete';
+
+/** Quarantined records still count as present in the SIS: a bad record is not a deleted one. */
+export function quarantinedKeys(
+  rejected: { sisId: string | undefined }[],
+  toKey: (id: string) => string,
+): string[] {
+  return rejected.map((bad) => (bad.sisId === undefined ? INCOMPLETE_LISTING : toKey(bad.sisId)));
+}
+
+export async function markSeen(
+  db: Db,
+  syncRunId: string,
+  recordType: RecordType,
+  keys: string[],
+): Promise<void> {
   if (keys.length === 0) return;
   await sql`
     INSERT INTO sync_seen (sync_run_id, record_type, sis_key)
@@ -58,9 +84,16 @@ export interface IssueInput {
 }
 
 /** One open issue per (school, record type, SIS key, rule); seeing it again refreshes it. */
-export async function recordIssues(db: Db, schoolId: string, syncRunId: string, issues: IssueInput[]): Promise<void> {
+export async function recordIssues(
+  db: Db,
+  schoolId: string,
+  syncRunId: string,
+  issues: IssueInput[],
+): Promise<void> {
   // One statement may not touch the same row twice: keep the last word on each key.
-  const unique = [...new Map(issues.map((issue) => [`${issue.recordType}|${issue.sisKey}|${issue.rule}`, issue])).values()];
+  const unique = [
+    ...new Map(issues.map((issue) => [`${issue.recordType}|${issue.sisKey}|${issue.rule}`, issue])).values(),
+  ];
   if (unique.length === 0) return;
   await db
     .insertInto('sync_issues')

@@ -6,7 +6,8 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database';
 
-export type RosterTable = 'catalog_courses' | 'courses' | 'users' | 'instructors' | 'course_members' | 'class_sessions';
+export type RosterTable =
+  'catalog_courses' | 'courses' | 'users' | 'instructors' | 'course_members' | 'class_sessions';
 
 export interface WriteOutcome {
   created: number;
@@ -76,12 +77,14 @@ export async function writeChangedRows<T extends RosterTable>(
       .insertInto(target)
       .values(toWrite.slice(start, start + chunkSize) as never)
       .onConflict((conflict) =>
-        conflict.columns(['school_id', 'sis_key']).doUpdateSet(
-          Object.fromEntries([
-            ...updatable.map((column) => [column, sql.ref(`excluded.${column}`)]),
-            ['updated_at', sql`now()`],
-          ]) as never,
-        ),
+        conflict
+          .columns(['school_id', 'sis_key'])
+          .doUpdateSet(
+            Object.fromEntries([
+              ...updatable.map((column) => [column, sql.ref(`excluded.${column}`)]),
+              ['updated_at', sql`now()`],
+            ]) as never,
+          ),
       )
       .execute();
   }

@@ -63,7 +63,8 @@ export async function startTemporalDevServer(options: {
   const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited with code ${child.exitCode}.`);
+    if (child.exitCode !== null)
+      throw new Error(`The Temporal dev server exited with code ${child.exitCode}.`);
     if (await isListening('127.0.0.1', port)) {
       return {
         address,

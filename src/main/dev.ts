@@ -34,7 +34,11 @@ import type { SyncWorkflow } from '../workflows/sync';
 
 const program = new Command('npm start')
   .description('run the main job on embedded defaults')
-  .option('-c, --config <file>', 'School Configuration file', path.join(projectRoot, 'config/schools/demo.json'))
+  .option(
+    '-c, --config <file>',
+    'School Configuration file',
+    path.join(projectRoot, 'config/schools/demo.json'),
+  )
   .option('--once', 'stop everything after the first sync')
   .parse();
 const options = program.opts<{ config: string; once?: boolean }>();
@@ -67,7 +71,9 @@ async function main() {
     if (!process.env.DATABASE_URL) {
       const postgres = await startEmbeddedPostgres({ dataDir: localPostgresDir, port: LOCAL_POSTGRES_PORT });
       stops.push(postgres.stop);
-      log(`PostgreSQL (embedded) at 127.0.0.1:${LOCAL_POSTGRES_PORT}, data in ${path.relative(projectRoot, localPostgresDir)}`);
+      log(
+        `PostgreSQL (embedded) at 127.0.0.1:${LOCAL_POSTGRES_PORT}, data in ${path.relative(projectRoot, localPostgresDir)}`,
+      );
     }
     const db = createDb();
     stops.push(() => db.destroy());
@@ -108,7 +114,9 @@ async function main() {
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: temporalNamespace() });
     const enabled = await enableSchool(db, client, config);
-    log(`${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`);
+    log(
+      `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
+    );
 
     const workflowId = await triggerSync(client, config.schoolId);
     log(`Sync run ${workflowId}\n  ${workflowUrl(workflowId, uiUrl)}`);

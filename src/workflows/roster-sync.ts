@@ -11,26 +11,28 @@ export interface RosterSyncInput {
   syncRunId: string;
 }
 
-const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
-  },
-});
-const { syncClassSessionsBatch, syncCourseMembersBatch, deactivateVanishedRecords } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
-  },
-});
+const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 8,
+      nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
+    },
+  });
+const { syncClassSessionsBatch, syncCourseMembersBatch, deactivateVanishedRecords } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 8,
+      nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
+    },
+  });
 
 /** Parallel activities per school; the SIS request budget itself is enforced in the worker. */
 const PAGE_CONCURRENCY = 4;

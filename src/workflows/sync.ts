@@ -20,7 +20,12 @@ export const rosterWorkflowId = (syncWorkflowId: string) => syncWorkflowId.repla
 
 export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
-  const syncRunId = await beginSyncRun({ schoolId: input.schoolId, workflowId, temporalRunId: runId, kind: 'sync' });
+  const syncRunId = await beginSyncRun({
+    schoolId: input.schoolId,
+    workflowId,
+    temporalRunId: runId,
+    kind: 'sync',
+  });
   try {
     await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
@@ -30,7 +35,10 @@ export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
   } catch (err) {
     const message = rootCause(err);
     await finishSyncRun({ syncRunId, status: 'failed', message });
-    throw ApplicationFailure.nonRetryable(`Sync run ${syncRunId} of ${input.schoolId} failed: ${message}`, 'SyncFailed');
+    throw ApplicationFailure.nonRetryable(
+      `Sync run ${syncRunId} of ${input.schoolId} failed: ${message}`,
+      'SyncFailed',
+    );
   }
   return finishSyncRun({ syncRunId, status: 'completed' });
 }

@@ -53,7 +53,8 @@ test('a full sync of the small dataset stores exactly the rows the dataset impli
 test('class sessions keep their local time across a daylight-saving change', async () => {
   const dataset = env.simulator.getDataset();
   const longest = [...dataset.sections].sort(
-    (a, b) => expectedSessionCount(dataset, b.scheduledCourseId) - expectedSessionCount(dataset, a.scheduledCourseId),
+    (a, b) =>
+      expectedSessionCount(dataset, b.scheduledCourseId) - expectedSessionCount(dataset, a.scheduledCourseId),
   )[0]!;
   const entries = dataset.schedules[longest.scheduledCourseId]!.filter((entry) => entry.startTime);
   const sessions = await env.db
@@ -69,7 +70,11 @@ test('class sessions keep their local time across a daylight-saving change', asy
     const entry = entries.find((e) => e.scheduleId === session.sis_schedule_id)!;
     const local = DateTime.fromJSDate(session.starts_at!, { zone: env.config.timeZone });
     assert.equal(local.toISODate(), session.session_date);
-    assert.equal(local.toFormat('HH:mm'), entry.startTime, `session ${session.session_date} starts at local ${entry.startTime}`);
+    assert.equal(
+      local.toFormat('HH:mm'),
+      entry.startTime,
+      `session ${session.session_date} starts at local ${entry.startTime}`,
+    );
     assert.equal((session.ends_at!.getTime() - session.starts_at!.getTime()) / 60_000, session.minutes);
     offsets.add(local.offset);
   }
@@ -90,13 +95,19 @@ test('an email change, a drop and a new section in the SIS appear after the next
   const dataset = env.simulator.getDataset();
   const student = dataset.students.find((s) => s.email)!;
   const section = dataset.sections.find(
-    (s) => s.status === 'Active' && (dataset.enrollments[s.scheduledCourseId] ?? []).some((e) => e.status === 'Registered'),
+    (s) =>
+      s.status === 'Active' &&
+      (dataset.enrollments[s.scheduledCourseId] ?? []).some((e) => e.status === 'Registered'),
   )!;
   const dropped = dataset.enrollments[section.scheduledCourseId]!.find((e) => e.status === 'Registered')!;
   const template = dataset.sections.find((s) => s.status === 'Active' && s.deliveryMethod.id === '1')!;
   const newSectionId = `${template.scheduledCourseId}-NEW`;
 
-  env.simulator.mutate({ op: 'setStudentEmail', studentId: student.studentId, email: 'changed.address@example.edu' });
+  env.simulator.mutate({
+    op: 'setStudentEmail',
+    studentId: student.studentId,
+    email: 'changed.address@example.edu',
+  });
   env.simulator.mutate({
     op: 'setEnrollmentStatus',
     scheduledCourseId: section.scheduledCourseId,
@@ -106,8 +117,18 @@ test('an email change, a drop and a new section in the SIS appear after the next
   env.simulator.mutate({
     op: 'addSection',
     section: { ...template, scheduledCourseId: newSectionId, sectionCode: `${template.sectionCode}X` },
-    schedule: dataset.schedules[template.scheduledCourseId]!.map((e) => ({ ...e, scheduleId: `${e.scheduleId}-NEW` })),
-    enrollments: [{ enrollmentId: 'E-NEW-1', studentId: student.studentId, status: 'Registered', statusDate: template.startDate }],
+    schedule: dataset.schedules[template.scheduledCourseId]!.map((e) => ({
+      ...e,
+      scheduleId: `${e.scheduleId}-NEW`,
+    })),
+    enrollments: [
+      {
+        enrollmentId: 'E-NEW-1',
+        studentId: student.studentId,
+        status: 'Registered',
+        statusDate: template.startDate,
+      },
+    ],
   });
 
   const summary = await runSync(env);
@@ -155,7 +176,10 @@ test('no workflow history holds a student name or email or the SIS password', as
   const dataset = env.simulator.getDataset();
   for (const person of [...dataset.students, ...dataset.hiddenStudents, ...dataset.users]) {
     if (person.email) assert.ok(!text.includes(person.email.toLowerCase()), 'an email leaked into a history');
-    assert.ok(!text.includes(`${person.firstName} ${person.lastName}`.toLowerCase()), 'a name leaked into a history');
+    assert.ok(
+      !text.includes(`${person.firstName} ${person.lastName}`.toLowerCase()),
+      'a name leaked into a history',
+    );
     assert.ok(!text.includes(`"${person.lastName.toLowerCase()}"`), 'a last name leaked into a history');
   }
   assert.ok(!text.includes(process.env.DEMO_SIS_PASSWORD!.toLowerCase()), 'the SIS password leaked');

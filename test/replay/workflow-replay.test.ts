@@ -20,7 +20,10 @@ test('saved workflow histories replay against the current code', async () => {
   assert.ok(files.length >= 2, 'fixtures for SyncWorkflow and RosterSyncWorkflow exist');
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const histories = files.map((file) => {
-    const fixture = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { workflowId: string; history: unknown };
+    const fixture = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      workflowId: string;
+      history: unknown;
+    };
     return { workflowId: fixture.workflowId, history: historyFromJSON(fixture.history) };
   });
   const results = Worker.runReplayHistories(
@@ -29,7 +32,11 @@ test('saved workflow histories replay against the current code', async () => {
   );
   let replayed = 0;
   for await (const result of results) {
-    assert.equal(result.error, undefined, `${result.workflowId} replays without error: ${String(result.error)}`);
+    assert.equal(
+      result.error,
+      undefined,
+      `${result.workflowId} replays without error: ${String(result.error)}`,
+    );
     replayed++;
   }
   assert.equal(replayed, files.length);

@@ -17,7 +17,12 @@ import { projectRoot } from '../../src/infra/paths';
 import { workflowsPath } from '../../src/workers/create-worker';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import type { RunSummary } from '../../src/activities/sync-runs';
-import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME, type Simulator } from '../../src/simulator/server';
+import {
+  createSimulator,
+  DEFAULT_PASSWORD,
+  DEFAULT_USERNAME,
+  type Simulator,
+} from '../../src/simulator/server';
 import { generateDataset } from '../../src/simulator/generate';
 import type { Dataset } from '../../src/simulator/dataset';
 
@@ -57,7 +62,9 @@ export async function startTestEnvironment(
   options: { dataset?: Dataset; schoolId?: string; configure?: (config: SchoolConfig) => void } = {},
 ): Promise<TestEnvironment> {
   const { db, url } = await createTestDatabase();
-  const simulator = await createSimulator({ dataset: options.dataset ?? generateDataset({ preset: 'small', seed: 7 }) });
+  const simulator = await createSimulator({
+    dataset: options.dataset ?? generateDataset({ preset: 'small', seed: 7 }),
+  });
   process.env.DEMO_SIS_USERNAME = DEFAULT_USERNAME;
   process.env.DEMO_SIS_PASSWORD = DEFAULT_PASSWORD;
   const config = loadSchoolConfig(`${projectRoot}/config/schools/demo.json`);

@@ -22,8 +22,7 @@ export function syncedSections(dataset: Dataset, today: string, daysBeforeStart 
   const from = addDays(today, -daysAfterEnd);
   const to = addDays(today, daysBeforeStart);
   return dataset.sections.filter(
-    (s) =>
-      s.status === 'Active' && (!s.startDate || s.startDate <= to) && (!s.endDate || s.endDate >= from),
+    (s) => s.status === 'Active' && (!s.startDate || s.startDate <= to) && (!s.endDate || s.endDate >= from),
   );
 }
 
@@ -54,10 +53,12 @@ export function expectedRoster(dataset: Dataset, today: string): ExpectedRoster 
   const instructorMembers = sections.reduce((n, s) => n + s.instructorIds.length, 0);
   return {
     courses: sections.length,
-    users: dataset.users.length + dataset.students.length + hiddenReferenced.size + hiddenInstructorUsers.size,
+    users:
+      dataset.users.length + dataset.students.length + hiddenReferenced.size + hiddenInstructorUsers.size,
     courseMembers: enrollments.length + instructorMembers,
     activeCourseMembers:
-      enrollments.filter((e) => e.status === 'Registered' || e.status === 'Completed').length + instructorMembers,
+      enrollments.filter((e) => e.status === 'Registered' || e.status === 'Completed').length +
+      instructorMembers,
     classSessions: sections.reduce((n, s) => n + expectedSessionCount(dataset, s.scheduledCourseId), 0),
   };
 }

@@ -5,10 +5,18 @@ export async function countRows(db: Kysely<Database>, schoolId: string) {
   const count = async (query: Promise<{ n: string }>) => Number((await query).n);
   return {
     courses: await count(
-      db.selectFrom('courses').select(({ fn }) => fn.countAll<string>().as('n')).where('school_id', '=', schoolId).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('courses')
+        .select(({ fn }) => fn.countAll<string>().as('n'))
+        .where('school_id', '=', schoolId)
+        .executeTakeFirstOrThrow(),
     ),
     users: await count(
-      db.selectFrom('users').select(({ fn }) => fn.countAll<string>().as('n')).where('school_id', '=', schoolId).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('users')
+        .select(({ fn }) => fn.countAll<string>().as('n'))
+        .where('school_id', '=', schoolId)
+        .executeTakeFirstOrThrow(),
     ),
     courseMembers: await count(
       db
@@ -40,7 +48,11 @@ export async function countRows(db: Kysely<Database>, schoolId: string) {
  * row order excluded: equal before and after means nothing was written. With `contentOnly`,
  * timestamps are left out too, to compare two databases that synced the same SIS.
  */
-export async function rosterChecksum(db: Kysely<Database>, schoolId: string, contentOnly = false): Promise<string> {
+export async function rosterChecksum(
+  db: Kysely<Database>,
+  schoolId: string,
+  contentOnly = false,
+): Promise<string> {
   const tables = ['catalog_courses', 'courses', 'users', 'instructors', 'course_members', 'class_sessions'];
   const parts: string[] = [];
   for (const table of tables) {
