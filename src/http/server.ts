@@ -1,0 +1,23 @@
+/**
+ * The one HTTP server of CourseKey's side: the CourseKey API for schools' own systems
+ * (`/api/v1`, per-school API keys) and the Integrations Insight Dashboard (admin sign-in).
+ * Each part is a Fastify plugin registered here.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+
+export interface HttpServerDeps {
+  db: Kysely<Database>;
+  /** Base of the Temporal Web UI, for links to runs. */
+  temporalUiUrl: string;
+}
+
+export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, trustProxy: false });
+  app.get('/healthz', async () => {
+    await deps.db.selectFrom('schools').select('id').limit(1).execute();
+    return { ok: true };
+  });
+  return app;
+}
