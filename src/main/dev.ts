@@ -15,7 +15,9 @@ import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { createHttpServer } from '../http/server';
 import {
+  LOCAL_HTTP_PORT,
   LOCAL_POSTGRES_PORT,
   LOCAL_SIMULATOR_PORT,
   LOCAL_TEMPORAL_PORT,
@@ -117,6 +119,11 @@ async function main() {
     log(
       `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
     );
+
+    const http = await createHttpServer({ db, temporalUiUrl: uiUrl });
+    const httpUrl = await http.listen({ host: '127.0.0.1', port: LOCAL_HTTP_PORT });
+    stops.push(() => http.close());
+    log(`CourseKey API and Integrations Insight Dashboard at ${httpUrl}`);
 
     const workflowId = await triggerSync(client, config.schoolId);
     log(`Sync run ${workflowId}\n  ${workflowUrl(workflowId, uiUrl)}`);
