@@ -59,8 +59,8 @@ export async function startTemporalDevServer(options: {
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  // Its own process group, so Ctrl-C in a terminal reaches us first and we stop it in order.
-  const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  // Same process group: Ctrl-C in a terminal stops it too, even if this process is killed first.
+  const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null)

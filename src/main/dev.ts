@@ -141,6 +141,7 @@ async function main() {
     await workerDone;
   } finally {
     await stopAll();
+    log('Stopped.');
   }
 }
 
