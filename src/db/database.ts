@@ -130,6 +130,9 @@ export interface SyncRunsTable {
   message: string | null;
   started_at: ColumnType<Date, never, never>;
   finished_at: Date | null;
+  /** The configuration a dry run ran with (a dry-run school need not be enabled). */
+  config: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  held_deactivations: JSONColumnType<Record<string, number> | null, string | null | undefined, string | null>;
 }
 
 export interface SyncRunCountsTable {
@@ -148,6 +151,25 @@ export interface SyncSeenTable {
   sync_run_id: string;
   record_type: RecordType;
   sis_key: string;
+  payload: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export interface PendingDeactivationsTable {
+  sync_run_id: string;
+  record_type: RecordType;
+  table_name: string;
+  sis_key: string;
+  row: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export interface DryRunFindingsTable {
+  sync_run_id: string;
+  record_type: RecordType;
+  sis_key: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  details: JSONColumnType<Record<string, unknown>>;
 }
 
 export type Severity = 'blocking' | 'warning' | 'info';
@@ -183,6 +205,12 @@ export interface Database {
   sync_run_counts: SyncRunCountsTable;
   sync_seen: SyncSeenTable;
   sync_issues: SyncIssuesTable;
+  admin_accounts: AdminAccountsTable;
+  admin_account_schools: AdminAccountSchoolsTable;
+  admin_sessions: AdminSessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  pending_deactivations: PendingDeactivationsTable;
+  dry_run_findings: DryRunFindingsTable;
 }
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -190,3 +218,33 @@ export type NewCourse = Insertable<CoursesTable>;
 export type NewUser = Insertable<UsersTable>;
 export type NewCourseMember = Insertable<CourseMembersTable>;
 export type NewClassSession = Insertable<ClassSessionsTable>;
+
+/** Dashboard admins (schema/0004): school-scoped, or integration staff who see every school. */
+export interface AdminAccountsTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  is_staff: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AdminAccountSchoolsTable {
+  admin_id: string;
+  school_id: string;
+}
+
+export interface AdminSessionsTable {
+  token_hash: string;
+  admin_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface SignInFailuresTable {
+  id: Generated<string>;
+  email: string;
+  client_ip: string;
+  failed_at: ColumnType<Date, never, never>;
+}
