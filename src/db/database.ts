@@ -211,6 +211,13 @@ export interface Database {
   sign_in_failures: SignInFailuresTable;
   pending_deactivations: PendingDeactivationsTable;
   dry_run_findings: DryRunFindingsTable;
+  api_keys: ApiKeysTable;
+  check_ins: CheckInsTable;
+  attendance_edits: AttendanceEditsTable;
+  makeup_minutes: MakeupMinutesTable;
+  attendance_records: AttendanceRecordsTable;
+  attendance_ledger: AttendanceLedgerTable;
+  lda_ledger: LdaLedgerTable;
 }
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -247,4 +254,88 @@ export interface SignInFailuresTable {
   email: string;
   client_ip: string;
   failed_at: ColumnType<Date, never, never>;
+}
+
+/** Per-school CourseKey API keys (schema/0003): only the sha256 of a key is stored. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  school_id: string;
+  label: ColumnType<string, string | undefined, string>;
+  key_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface CheckInsTable {
+  school_id: string;
+  session_sis_key: string;
+  course_sis_key: string;
+  student_sis_id: string;
+  checked_in_at: Date;
+  checked_out_at: Date | null;
+  updated_at: UpdatedAt;
+}
+
+export interface AttendanceEditsTable {
+  school_id: string;
+  session_sis_key: string;
+  course_sis_key: string;
+  student_sis_id: string;
+  attended_minutes: number;
+  edited_by: string;
+  reason: string | null;
+  edited_at: UpdatedAt;
+}
+
+export interface MakeupMinutesTable {
+  school_id: string;
+  course_sis_key: string;
+  student_sis_id: string;
+  makeup_date: LocalDate;
+  minutes: number;
+  entered_by: string;
+  note: string | null;
+  entered_at: UpdatedAt;
+}
+
+export type AttendanceType = 'Regular' | 'Async' | 'Makeup';
+
+/** What CourseKey computes per (student, section, date, type) for closed sessions. */
+export interface AttendanceRecordsTable {
+  id: Generated<string>;
+  school_id: string;
+  course_sis_key: string;
+  student_sis_id: string;
+  attendance_date: LocalDate;
+  type: AttendanceType;
+  scheduled_minutes: number;
+  attended_minutes: number;
+  absent_minutes: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** The SIS's last answer per record, accepted or rejected with its message. */
+export interface AttendanceLedgerTable {
+  school_id: string;
+  course_sis_key: string;
+  student_sis_id: string;
+  attendance_date: LocalDate;
+  type: AttendanceType;
+  attended_minutes: number;
+  absent_minutes: number;
+  status: 'accepted' | 'rejected';
+  sis_message: string | null;
+  sis_attendance_id: string | null;
+  sync_run_id: string | null;
+  posted_at: UpdatedAt;
+}
+
+export interface LdaLedgerTable {
+  school_id: string;
+  course_sis_key: string;
+  student_sis_id: string;
+  last_date_attended: LocalDate;
+  sync_run_id: string | null;
+  posted_at: UpdatedAt;
 }
