@@ -1,6 +1,7 @@
 /** Every activity the worker registers, bound to its database and per-school SIS clients. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
+import { createAttendancePostingActivities } from './attendance-posting';
 import { createClassSessionActivities } from './class-sessions';
 import { createCourseMemberActivities } from './course-members';
 import { createCourseActivities } from './courses';
@@ -19,6 +20,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createClassSessionActivities(db, schools),
     ...createCourseMemberActivities(db, schools),
     ...createDeactivationActivities(db, schools),
+    ...createAttendancePostingActivities(db, schools),
     countSyncedSections: (input: { schoolId: string; syncRunId: string }) => countSyncedSections(db, input),
   };
 }

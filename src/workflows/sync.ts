@@ -2,9 +2,16 @@
  * The per-school run a Temporal Schedule starts every interval: records the run, syncs the roster
  * in a child workflow, and returns counts per record type (numbers only, never personal data).
  */
-import { ApplicationFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RunSummary } from '../activities/sync-runs';
+import { AttendancePostingWorkflow, type PostingCounts } from './attendance-posting';
 import { RosterSyncWorkflow } from './roster-sync';
 
 export interface SyncInput {
@@ -17,8 +24,12 @@ const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
 });
 
 export const rosterWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'roster:');
+export const postingWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'posting:');
 
-export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
+/** A run's counts, plus what attendance posting sent (absent in runs from before posting existed). */
+export type SyncRunSummary = RunSummary & { posting?: PostingCounts };
+
+export async function SyncWorkflow(input: SyncInput): Promise<SyncRunSummary> {
   const { workflowId, runId } = workflowInfo();
   const syncRunId = await beginSyncRun({
     schoolId: input.schoolId,
@@ -26,12 +37,20 @@ export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
     temporalRunId: runId,
     kind: 'sync',
   });
+  let posting: PostingCounts | undefined;
   try {
     await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
       // sync:<school>-<scheduled time> -> roster:<school>-<scheduled time>: one child per run, findable.
       workflowId: rosterWorkflowId(workflowId),
     });
+    // Runs started before attendance posting existed replay without it.
+    if (patched('attendance-posting')) {
+      posting = await executeChild(AttendancePostingWorkflow, {
+        args: [{ schoolId: input.schoolId, syncRunId }],
+        workflowId: postingWorkflowId(workflowId),
+      });
+    }
   } catch (err) {
     const message = rootCause(err);
     await finishSyncRun({ syncRunId, status: 'failed', message });
@@ -40,7 +59,8 @@ export async function SyncWorkflow(input: SyncInput): Promise<RunSummary> {
       'SyncFailed',
     );
   }
-  return finishSyncRun({ syncRunId, status: 'completed' });
+  const summary = await finishSyncRun({ syncRunId, status: 'completed' });
+  return posting ? { ...summary, posting } : summary;
 }
 
 /** The innermost failure says what went wrong; the wrappers only say where. */
