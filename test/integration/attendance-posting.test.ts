@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { postingWorkflowId, type SyncWorkflow } from '../../src/workflows/sync';
+import { insertCheckIns } from '../../src/db/check-ins';
+import { generateCheckIns } from '../../src/simulator/generate-check-ins';
+import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { workflowHistories } from '../support/histories';
+
+let env: TestEnvironment;
+type RunResult = Awaited<ReturnType<typeof SyncWorkflow>>;
+let first: RunResult;
+/** The environment's runSync, with the result SyncWorkflow returns. */
+const sync = async () => (await runSync(env)) as RunResult;
+before(async () => {
+  env = await startTestEnvironment();
+  const checkIns = generateCheckIns(env.simulator.getDataset(), env.config, { now: new Date(), seed: 3 });
+  await insertCheckIns(env.db, env.config.schoolId, checkIns);
+  first = await sync();
+});
+after(async () => {
+  await env?.close();
+});
+
+const recordKey = (r: { studentId: string; scheduledCourseId: string; date: string; type: string }) =>
+  `${r.studentId}|${r.scheduledCourseId}|${r.date}|${r.type}`;
+
+async function computedRecords() {
+  const rows = await env.db
+    .selectFrom('attendance_records')
+    .selectAll()
+    .where('school_id', '=', env.config.schoolId)
+    .execute();
+  return rows.map((row) => ({
+    studentId: row.student_sis_id,
+    scheduledCourseId: row.course_sis_key,
+    date: row.attendance_date,
+    type: row.type,
+    attendedMinutes: row.attended_minutes,
+    absentMinutes: row.absent_minutes,
+  }));
+}
+
+const postedRecords = () => env.simulator.getCalls().reduce((n, call) => n + call.records.length, 0);
+
+test('the SIS stores, record for record, the attendance CourseKey computed, with LDA for every student who attended', async () => {
+  assert.equal(first.status, 'completed');
+  const posting = first.posting!;
+  const computed = await computedRecords();
+  assert.ok(computed.length > 1000, `a realistic amount of attendance (${computed.length})`);
+  assert.ok(
+    computed.some((r) => r.type === 'Regular') && computed.some((r) => r.type === 'Async'),
+    'both types',
+  );
+  assert.ok(computed.some((r) => r.attendedMinutes === 0) && computed.some((r) => r.absentMinutes > 0));
+  assert.deepEqual(
+    { posted: posting.posted, accepted: posting.accepted, rejected: posting.rejected },
+    { posted: computed.length, accepted: computed.length, rejected: 0 },
+  );
+  for (const call of env.simulator.getCalls()) assert.ok(call.records.length <= 500, 'at most 500 per call');
+
+  const stored = env.simulator.getAttendance();
+  const sis = stored.records
+    .map(({ studentId, scheduledCourseId, date, type, attendedMinutes, absentMinutes }) => ({
+      studentId,
+      scheduledCourseId,
+      date,
+      type,
+      attendedMinutes,
+      absentMinutes,
+    }))
+    .sort((a, b) => recordKey(a).localeCompare(recordKey(b)));
+  assert.deepEqual(
+    sis,
+    computed.sort((a, b) => recordKey(a).localeCompare(recordKey(b))),
+  );
+
+  const expectedLda = new Map<string, string>();
+  for (const r of computed) {
+    const key = `${r.scheduledCourseId}|${r.studentId}`;
+    if (r.attendedMinutes > 0 && r.date > (expectedLda.get(key) ?? '')) expectedLda.set(key, r.date);
+  }
+  const sisLda = new Map(
+    stored.lastDatesAttended.map((l) => [`${l.scheduledCourseId}|${l.studentId}`, l.lastDateAttended]),
+  );
+  assert.ok(expectedLda.size > 100);
+  assert.deepEqual(sisLda, expectedLda);
+  assert.equal(posting.lastDatesPosted, expectedLda.size);
+});
+
+test('a second run posts nothing; an instructor edit makes exactly that record post again', async () => {
+  const callsBefore = env.simulator.getCalls().length;
+  const second = await sync();
+  assert.equal(second.posting!.posted, 0);
+  assert.equal(second.posting!.lastDatesPosted, 0);
+  assert.equal(env.simulator.getCalls().length, callsBefore, 'no call at all');
+
+  const target = await env.db
+    .selectFrom('attendance_records')
+    .innerJoin('class_sessions', (join) =>
+      join
+        .onRef('class_sessions.course_sis_key', '=', 'attendance_records.course_sis_key')
+        .onRef('class_sessions.session_date', '=', 'attendance_records.attendance_date')
+        .onRef('class_sessions.school_id', '=', 'attendance_records.school_id'),
+    )
+    .select([
+      'class_sessions.sis_key as session',
+      'attendance_records.course_sis_key as course',
+      'attendance_records.student_sis_id as student',
+      'attendance_records.attended_minutes as attended',
+      'attendance_records.scheduled_minutes as scheduled',
+    ])
+    .where('attendance_records.school_id', '=', env.config.schoolId)
+    .where('attendance_records.type', '=', 'Regular')
+    .where('attendance_records.attended_minutes', '>', 30)
+    .orderBy('attendance_records.id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  await env.db
+    .insertInto('attendance_edits')
+    .values({
+      school_id: env.config.schoolId,
+      session_sis_key: target.session,
+      course_sis_key: target.course,
+      student_sis_id: target.student,
+      attended_minutes: target.attended - 30,
+      edited_by: 'instructor-test',
+    })
+    .execute();
+
+  const third = await sync();
+  assert.equal(third.posting!.posted, 1);
+  const calls = env.simulator.getCalls().slice(callsBefore);
+  const records = calls.flatMap((call) => call.records);
+  assert.equal(records.length, 1, 'exactly one record posted');
+  assert.deepEqual(
+    {
+      student: records[0]!.studentId,
+      attended: records[0]!.attendedMinutes,
+      absent: records[0]!.absentMinutes,
+    },
+    {
+      student: target.student,
+      attended: target.attended - 30,
+      absent: target.scheduled - target.attended + 30,
+    },
+  );
+});
+
+test('a rejected record is stored with the SIS message, the rest of its call is accepted, and it is not retried', async () => {
+  const dataset = env.simulator.getDataset();
+  const [section, other] = dataset.sections.filter((s) => s.status === 'Active' && s.startDate! < s.endDate!);
+  const enrolled = new Set((dataset.enrollments[section!.scheduledCourseId] ?? []).map((e) => e.studentId));
+  const outsider = dataset.enrollments[other!.scheduledCourseId]!.find((e) => !enrolled.has(e.studentId))!;
+  const insider = dataset.enrollments[section!.scheduledCourseId]!.find((e) => e.status === 'Registered')!;
+  const makeup = (studentId: string) => ({
+    school_id: env.config.schoolId,
+    course_sis_key: section!.scheduledCourseId,
+    student_sis_id: studentId,
+    makeup_date: section!.startDate!,
+    minutes: 45,
+    entered_by: 'admin-test',
+  });
+  await env.db
+    .insertInto('makeup_minutes')
+    .values([makeup(outsider.studentId), makeup(insider.studentId)])
+    .execute();
+
+  const callsBefore = env.simulator.getCalls().length;
+  const run = await sync();
+  assert.deepEqual(
+    { posted: run.posting!.posted, accepted: run.posting!.accepted, rejected: run.posting!.rejected },
+    { posted: 2, accepted: 1, rejected: 1 },
+  );
+  assert.equal(
+    env.simulator.getCalls().length - callsBefore,
+    2,
+    'one call of records, one of the LDA it moved',
+  );
+  const ledger = await env.db
+    .selectFrom('attendance_ledger')
+    .select(['student_sis_id', 'status', 'sis_message'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('type', '=', 'Makeup')
+    .orderBy('status')
+    .execute();
+  assert.deepEqual(ledger[0], { student_sis_id: insider.studentId, status: 'accepted', sis_message: null });
+  assert.equal(ledger[1]!.status, 'rejected');
+  assert.match(ledger[1]!.sis_message!, /not enrolled/);
+
+  const again = await sync();
+  assert.equal(again.posting!.posted, 0, 'the rejection is not retried while its data is unchanged');
+});
+
+test('posting histories hold counts and cursors, no names', async () => {
+  const runs = await env.db
+    .selectFrom('sync_runs')
+    .select('workflow_id')
+    .where('school_id', '=', env.config.schoolId)
+    .execute();
+  const text = JSON.stringify(
+    await workflowHistories(
+      env.client,
+      runs.map((r) => postingWorkflowId(r.workflow_id)),
+    ),
+  );
+  assert.ok(text.includes('postAttendanceBatches'));
+  for (const student of env.simulator.getDataset().students) {
+    assert.ok(!text.includes(`"${student.lastName}"`), 'a last name leaked into a history');
+    if (student.email) assert.ok(!text.includes(student.email), 'an email leaked into a history');
+  }
+  assert.ok(postedRecords() > 0);
+});
