@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
+import { apiKeyCommand } from '../api/api-key-command';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
@@ -92,6 +93,7 @@ program
       );
     });
   });
+program.addCommand(apiKeyCommand());
 
 async function main() {
   await program.parseAsync(process.argv);

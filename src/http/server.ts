@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { courseKeyApi } from '../api/plugin';
 import type { Database } from '../db/database';
 
 export interface HttpServerDeps {
@@ -19,5 +20,6 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     await deps.db.selectFrom('schools').select('id').limit(1).execute();
     return { ok: true };
   });
+  await app.register(courseKeyApi, { prefix: '/api/v1', db: deps.db });
   return app;
 }

@@ -1,0 +1,82 @@
+/** The roster facts the attendance API checks input against, always within one school. */
+import type { Kysely } from 'kysely';
+import { parseSchoolConfig } from '../config/load-school-config';
+import type { SchoolConfig } from '../config/school-config';
+import type { Database } from '../db/database';
+import { ApiError } from './api-error';
+
+export async function schoolConfig(db: Kysely<Database>, schoolId: string): Promise<SchoolConfig> {
+  const school = await db
+    .selectFrom('schools')
+    .select('config')
+    .where('id', '=', schoolId)
+    .executeTakeFirst();
+  if (!school) throw new ApiError(404, 'not-found', `School ${schoolId} is not enabled.`);
+  return parseSchoolConfig(school.config, `stored configuration of school ${schoolId}`);
+}
+
+export async function findSession(db: Kysely<Database>, schoolId: string, sessionId: string) {
+  const session = await db
+    .selectFrom('class_sessions')
+    .innerJoin('courses', (join) =>
+      join
+        .onRef('courses.sis_key', '=', 'class_sessions.course_sis_key')
+        .onRef('courses.school_id', '=', 'class_sessions.school_id'),
+    )
+    .select([
+      'class_sessions.course_sis_key',
+      'class_sessions.session_date',
+      'class_sessions.kind',
+      'class_sessions.starts_at',
+      'class_sessions.ends_at',
+      'class_sessions.minutes',
+      'courses.attendance_method',
+    ])
+    .where('class_sessions.school_id', '=', schoolId)
+    .where('class_sessions.sis_key', '=', sessionId)
+    .executeTakeFirst();
+  if (!session)
+    throw new ApiError(404, 'not-found', `No class session ${sessionId} in this school.`, 'sessionId');
+  return session;
+}
+
+export async function findCourse(
+  db: Kysely<Database>,
+  schoolId: string,
+  courseId: string,
+  field = 'courseId',
+) {
+  const course = await db
+    .selectFrom('courses')
+    .select(['sis_key', 'start_date', 'end_date'])
+    .where('school_id', '=', schoolId)
+    .where('sis_key', '=', courseId)
+    .executeTakeFirst();
+  if (!course) throw new ApiError(404, 'not-found', `No course ${courseId} in this school.`, field);
+  return course;
+}
+
+/** A student must be an active member of the course to record attendance for it. */
+export async function requireEnrolled(
+  db: Kysely<Database>,
+  schoolId: string,
+  courseId: string,
+  studentId: string,
+) {
+  const member = await db
+    .selectFrom('course_members')
+    .select('active')
+    .where('school_id', '=', schoolId)
+    .where('course_sis_key', '=', courseId)
+    .where('user_sis_key', '=', `student:${studentId}`)
+    .where('role', '=', 'student')
+    .executeTakeFirst();
+  if (!member?.active) {
+    throw new ApiError(
+      422,
+      'not-enrolled',
+      `Student ${studentId} is not an active member of course ${courseId}.`,
+      'studentId',
+    );
+  }
+}
