@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { insertCheckIns } from '../../src/db/check-ins';
+import { projectRoot } from '../../src/infra/paths';
+import { generateCheckIns } from '../../src/simulator/generate-check-ins';
+import { SyncWorkflow } from '../../src/workflows/sync';
+import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+
+let env: TestEnvironment;
+const workers: ChildProcess[] = [];
+before(async () => {
+  env = await startTestEnvironment();
+});
+after(async () => {
+  for (const worker of workers)
+    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
+  await env?.close();
+});
+
+async function startWorker(taskQueue: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: env.databaseUrl, WORKER_TASK_QUEUE: taskQueue },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  workers.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
+  });
+  return child;
+}
+
+const recordKey = (r: { studentId?: string; scheduledCourseId?: string; date?: string; type?: string }) =>
+  `${r.studentId}|${r.scheduledCourseId}|${r.date}|${r.type}`;
+
+test('a worker killed with SIGKILL mid-posting is replaced; the run completes and nothing is posted twice beyond the call in flight', async () => {
+  // First run: every closed session posted as absent. Then the check-ins change thousands of records.
+  await runSync(env);
+  const checkIns = generateCheckIns(env.simulator.getDataset(), env.config, { now: new Date(), seed: 5 });
+  await insertCheckIns(env.db, env.config.schoolId, checkIns);
+  const callsBefore = env.simulator.getCalls().length;
+
+  const taskQueue = `crash-${randomUUID().slice(0, 8)}`;
+  let worker = await startWorker(taskQueue);
+  // Slow the SIS so the posting spans many seconds.
+  env.simulator.setFaults({ latencyMs: 150 });
+  const handle = await env.client.workflow.start(SyncWorkflow, {
+    taskQueue,
+    workflowId: `sync:${env.config.schoolId}-crash-${Date.now()}`,
+    args: [{ schoolId: env.config.schoolId }],
+  });
+  while (env.simulator.getCalls().length < callsBefore + 3) await sleep(20);
+  worker.kill('SIGKILL');
+  await once(worker, 'exit');
+  const callsAtKill = env.simulator.getCalls().length;
+
+  worker = await startWorker(taskQueue);
+  const result = await handle.result();
+  env.simulator.setFaults({});
+  assert.equal(result.status, 'completed');
+  const calls = env.simulator.getCalls().slice(callsBefore);
+  assert.ok(calls.length > callsAtKill - callsBefore + 1, 'posting went on after the kill');
+
+  // The SIS holds exactly what CourseKey computed.
+  const computed = await env.db
+    .selectFrom('attendance_records')
+    .select([
+      'student_sis_id',
+      'course_sis_key',
+      'attendance_date',
+      'type',
+      'attended_minutes',
+      'absent_minutes',
+    ])
+    .where('school_id', '=', env.config.schoolId)
+    .execute();
+  const expected = new Map(
+    computed.map((r) => [
+      recordKey({
+        studentId: r.student_sis_id,
+        scheduledCourseId: r.course_sis_key,
+        date: r.attendance_date,
+        type: r.type,
+      }),
+      `${r.attended_minutes}/${r.absent_minutes}`,
+    ]),
+  );
+  const sis = new Map(
+    env.simulator
+      .getAttendance()
+      .records.map((r) => [recordKey(r), `${r.attendedMinutes}/${r.absentMinutes}`]),
+  );
+  assert.equal(sis.size, expected.size);
+  assert.deepEqual(sis, expected);
+
+  // Records sent more than once in this run all come from one call: the one in flight at the kill.
+  const sentIn = new Map<string, number[]>();
+  calls.forEach((call, index) => {
+    for (const record of call.records)
+      sentIn.set(recordKey(record), [...(sentIn.get(recordKey(record)) ?? []), index]);
+  });
+  const repeated = [...sentIn.values()].filter((indexes) => indexes.length > 1);
+  assert.ok(
+    repeated.every((indexes) => indexes.length === 2),
+    'no record sent three times',
+  );
+  const firstSends = new Set(repeated.map((indexes) => indexes[0]));
+  assert.ok(firstSends.size <= 1, `repeats come from one call, not ${firstSends.size}`);
+  assert.ok(repeated.length <= 500);
+  const recordCalls = calls.filter((call) => call.records.length > 0).length;
+  assert.ok(recordCalls >= 8, `a large batch set (${recordCalls} calls)`);
+  worker.kill('SIGTERM');
+  await once(worker, 'exit');
+});
