@@ -16,6 +16,7 @@ import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { createHttpServer } from '../http/server';
+import { formatPosting, seedDemoCheckIns } from './demo-attendance';
 import {
   LOCAL_HTTP_PORT,
   LOCAL_POSTGRES_PORT,
@@ -125,10 +126,14 @@ async function main() {
     stops.push(() => http.close());
     log(`CourseKey API and Integrations Insight Dashboard at ${httpUrl}`);
 
+    if (config.sis.baseUrl === simulatorUrl) {
+      const seeded = await seedDemoCheckIns(db, config, `http://127.0.0.1:${LOCAL_SIMULATOR_PORT}/_admin`);
+      if (seeded) log(`Demo check-ins for past sessions: ${seeded}`);
+    }
     const workflowId = await triggerSync(client, config.schoolId);
     log(`Sync run ${workflowId}\n  ${workflowUrl(workflowId, uiUrl)}`);
     const summary = await client.workflow.getHandle<typeof SyncWorkflow>(workflowId).result();
-    console.log(`\n${formatRunCounts(summary.counts)}\n`);
+    console.log(`\n${formatRunCounts(summary.counts)}\n\n${formatPosting(summary.posting)}\n`);
     log(`Temporal Web UI: ${uiUrl}`);
     log(`Status: npm run cli -- status --school ${config.schoolId}`);
 
