@@ -1,5 +1,5 @@
 /** Enrollments and instructor assignments -> course members. Drops deactivate; nothing is deleted. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Enrollment } from '../campus-cloud/schemas';
 import {
   instructorMemberRow,
@@ -21,7 +21,7 @@ import { quarantineIssue } from './courses';
 import type { SchoolContexts } from './school-context';
 import { sectionBatch } from './section-batches';
 import { withSisFailures } from './sis-failure';
-import { syncReferencedUsers } from './users';
+import { instructorSeenKey, syncReferencedUsers } from './users';
 
 export function createCourseMemberActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
@@ -32,7 +32,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
       batchSize: number;
     }): Promise<number> {
       return withSisFailures(async () => {
-        const { config, sis } = await schools.get(input.schoolId);
+        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
+        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
         const sections = await sectionBatch(db, input);
         const courseKeys = sections.map((section) => section.sis_key);
         const counts = emptyCounts();
@@ -83,11 +84,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         await syncReferencedUsers(
           db,
           sis,
-          {
-            schoolId: input.schoolId,
-            syncRunId: input.syncRunId,
-            batchKey: `enrolled-students:batch:${input.batch}`,
-          },
+          run,
+          `enrolled-students:batch:${input.batch}`,
           referenced.filter((key) => !known.has(key)),
         );
 
@@ -97,12 +95,13 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
             ? []
             : (
                 await db
-                  .selectFrom('instructors')
-                  .select(['sis_key', 'user_sis_id'])
-                  .where('school_id', '=', input.schoolId)
-                  .where('sis_key', 'in', instructorIds)
+                  .selectFrom('sync_seen')
+                  .select(['sis_key', sql<string>`payload ->> 'user_sis_id'`.as('userId')])
+                  .where('sync_run_id', '=', input.syncRunId)
+                  .where('record_type', '=', 'users')
+                  .where('sis_key', 'in', instructorIds.map(instructorSeenKey))
                   .execute()
-              ).map((row) => [row.sis_key, userKey(row.user_sis_id)]),
+              ).map((row) => [row.sis_key, userKey(row.userId)]),
         );
 
         const rows: ReturnType<typeof studentMemberRow>[] = [];
@@ -112,8 +111,10 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
           }
           for (const instructorId of section.instructor_sis_ids) {
             counts.fetched++;
-            const user = instructorUsers.get(instructorId);
+            const user = instructorUsers.get(instructorSeenKey(instructorId));
             if (!user) {
+              // Whoever teaches it now is unknown this run: keep the current instructors.
+              incompleteSections.add(section.sis_key);
               counts.failed++;
               issues.push({
                 recordType: 'course_members',
@@ -146,9 +147,12 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
             .map(vanishedMemberRow);
           addOutcome(
             counts,
-            await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished]),
+            await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished], {
+              dryRun,
+              deferDeactivations: { syncRunId: input.syncRunId, recordType: 'course_members' },
+            }),
           );
-          await recordIssues(trx, input.schoolId, input.syncRunId, issues);
+          await recordIssues(trx, run, issues);
           await recordBatchCounts(trx, input.syncRunId, 'course_members', `batch:${input.batch}`, counts);
         });
         return sections.length;

@@ -10,6 +10,7 @@ import {
   addOutcome,
   emptyCounts,
   markSeen,
+  markSeenWithPayload,
   quarantinedKeys,
   recordBatchCounts,
   recordIssues,
@@ -42,14 +43,43 @@ export function quarantineIssue(
   };
 }
 
+function unmappedDeliveryMethodIssue(section: Section): IssueInput {
+  return {
+    recordType: 'courses',
+    sisKey: section.scheduledCourseId,
+    rule: 'unmapped-delivery-method',
+    severity: 'blocking',
+    message: `Section ${section.sectionCode}: delivery method "${section.deliveryMethod.name}" (id ${section.deliveryMethod.id}) has no attendance method in the school configuration. Add it under "deliveryMethods"; the section is not created until then.`,
+    details: { deliveryMethod: section.deliveryMethod },
+  };
+}
+
+function deliveryMethodChangedIssue(
+  section: Section,
+  before: { delivery_method_id: string; delivery_method_name: string; attendance_method: string },
+): IssueInput {
+  return {
+    recordType: 'courses',
+    sisKey: section.scheduledCourseId,
+    rule: 'delivery-method-changed',
+    severity: 'warning',
+    message: `Section ${section.sectionCode}: the delivery method changed in Campus Cloud from "${before.delivery_method_name}" to "${section.deliveryMethod.name}" after the course was created in CourseKey. Not applied: for the technical team to review the course's attendance method ("${before.attendance_method}").`,
+    details: {
+      before: { id: before.delivery_method_id, name: before.delivery_method_name },
+      after: section.deliveryMethod,
+      attendanceMethod: before.attendance_method,
+    },
+  };
+}
+
 const isRecordProblem = (err: unknown) => err instanceof SisBadRecordError || err instanceof SisRequestError;
 
 export function createCourseActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
     /** Term ids whose dates can hold a section inside the school's sync window. */
-    async listSyncTerms(input: { schoolId: string }): Promise<string[]> {
+    async listSyncTerms(input: { syncRunId: string }): Promise<string[]> {
       return withSisFailures(async () => {
-        const { config, sis } = await schools.get(input.schoolId);
+        const { config, sis } = await schools.forRun(input.syncRunId);
         const range = termSearchRange(config, campusToday(config));
         const terms = await sis.getTerms(config.campusId, range.from, range.to);
         return terms.items
@@ -67,7 +97,8 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       page: number;
     }): Promise<SectionsPageResult> {
       return withSisFailures(async () => {
-        const { config, sis } = await schools.get(input.schoolId);
+        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
+        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
         const listing = await sis.getTermSchedule(input.termId, input.page, config.sis.pageSize);
         const counts = emptyCounts();
         counts.fetched = listing.items.length + listing.rejected.length;
@@ -109,19 +140,53 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
           }),
         );
 
+        const stored = new Map(
+          inWindow.length === 0
+            ? []
+            : (
+                await db
+                  .selectFrom('courses')
+                  .select([
+                    'sis_key',
+                    'delivery_method_id',
+                    'delivery_method_name',
+                    'attendance_method',
+                    'modality',
+                  ])
+                  .where('school_id', '=', input.schoolId)
+                  .where(
+                    'sis_key',
+                    'in',
+                    inWindow.map((section) => section.scheduledCourseId),
+                  )
+                  .execute()
+              ).map((row) => [row.sis_key, row]),
+        );
+
         const rows: ReturnType<typeof courseRow>[] = [];
         for (const section of inWindow) {
+          const before = stored.get(section.scheduledCourseId);
+          if (before && before.delivery_method_id !== section.deliveryMethod.id) {
+            // Changing how attendance is taken under a running course is a decision for people.
+            issues.push(deliveryMethodChangedIssue(section, before));
+            const kept = mapDeliveryMethod(config, {
+              id: before.delivery_method_id,
+              name: before.delivery_method_name,
+            });
+            if (kept && catalog.has(section.courseId)) {
+              rows.push(
+                courseRow(input.schoolId, section, kept, {
+                  id: before.delivery_method_id,
+                  name: before.delivery_method_name,
+                }),
+              );
+              continue;
+            }
+          }
           const mapped = mapDeliveryMethod(config, section.deliveryMethod);
           if (!mapped) {
             counts.failed++;
-            issues.push({
-              recordType: 'courses',
-              sisKey: section.scheduledCourseId,
-              rule: 'unmapped-delivery-method',
-              severity: 'blocking',
-              message: `Section ${section.sectionCode}: delivery method "${section.deliveryMethod.name}" (id ${section.deliveryMethod.id}) has no attendance method in the school configuration. Add it under "deliveryMethods"; the section is not created until then.`,
-              details: { deliveryMethod: section.deliveryMethod },
-            });
+            issues.push(unmappedDeliveryMethodIssue(section));
             continue;
           }
           if (!catalog.has(section.courseId)) {
@@ -137,16 +202,17 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
             'catalog_courses',
             input.schoolId,
             [...catalog.values()].map((course) => catalogCourseRow(input.schoolId, course)),
+            { dryRun },
           );
           const outcome = await writeChangedRows(trx, 'courses', input.schoolId, rows, {
             skipNewInactive: true,
+            dryRun,
+            deferDeactivations: { syncRunId: input.syncRunId, recordType: 'courses' },
           });
           addOutcome(counts, outcome);
-          await markSeen(trx, input.syncRunId, 'courses', [
-            ...rows.map((row) => row.sis_key),
-            ...quarantined,
-          ]);
-          await recordIssues(trx, input.schoolId, input.syncRunId, issues);
+          await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
+          await markSeen(trx, input.syncRunId, 'courses', quarantined);
+          await recordIssues(trx, run, issues);
           await recordBatchCounts(
             trx,
             input.syncRunId,

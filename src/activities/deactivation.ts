@@ -1,83 +1,274 @@
 /**
- * Courses and users that an active term's listing or the user lists no longer contain are
- * deactivated (never deleted) once every page of the run has been fetched.
+ * Mass-change safety. Every deactivation of a run (a cancelled section, an inactive user, a dropped
+ * enrollment, a record the SIS no longer lists) waits in pending_deactivations until all pages are
+ * in. Then, per record type, they are applied if they stay within the school's threshold, and held
+ * for approval otherwise: a bad SIS answer never mass-deactivates a school.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { emptyCounts, INCOMPLETE_LISTING, recordBatchCounts } from '../db/run-bookkeeping';
+import type { Database, RecordType } from '../db/database';
 import { campusToday, termSearchRange } from '../coursekey/sync-window';
+import {
+  emptyCounts,
+  INCOMPLETE_LISTING,
+  recordBatchCounts,
+  recordIssues,
+  type IssueInput,
+} from '../db/run-bookkeeping';
+import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
 import type { SchoolContexts } from './school-context';
 
-export interface DeactivationResult {
-  courses: number;
-  users: number;
+export type DeactivationCounts = Partial<Record<RecordType, number>>;
+
+export interface SettledDeactivations {
+  applied: DeactivationCounts;
+  held: DeactivationCounts;
+  /** How long the run waits for an approval of held deactivations. */
+  approvalWait: string;
 }
 
+/** A listing this much smaller than the last one (records fetched) is an SIS failure, not news. */
+const MIN_RECORDS_FOR_EMPTY_CHECK = 10;
+
+const guardedTypes = ['courses', 'users', 'course_members'] as const;
+const tableOf: Record<(typeof guardedTypes)[number], RosterTable> = {
+  courses: 'courses',
+  users: 'users',
+  course_members: 'course_members',
+};
+
+/** Listings are grouped by their batch keys: "students:page:3" -> "students"; all sections are one. */
+const listingOf = (recordType: string, batchKey: string) =>
+  recordType === 'courses' ? 'sections' : batchKey.split(':page:')[0]!;
+
 export function createDeactivationActivities(db: Kysely<Database>, schools: SchoolContexts) {
+  async function activeCount(schoolId: string, recordType: (typeof guardedTypes)[number]): Promise<number> {
+    const row = await db
+      .selectFrom(tableOf[recordType] as 'courses')
+      .select(({ fn }) => fn.countAll<string>().as('n'))
+      .where('school_id', '=', schoolId)
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async function applyPending(
+    schoolId: string,
+    syncRunId: string,
+    recordType: (typeof guardedTypes)[number],
+    batchKey: string,
+  ): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const pending = await trx
+        .selectFrom('pending_deactivations')
+        .select(['sis_key', 'row'])
+        .where('sync_run_id', '=', syncRunId)
+        .where('record_type', '=', recordType)
+        .execute();
+      const table = tableOf[recordType];
+      const rows = pending.flatMap((p) => (p.row ? [p.row as never] : []));
+      const outcome = await writeChangedRows(trx, table, schoolId, rows);
+      const vanished = pending.filter((p) => !p.row).map((p) => p.sis_key);
+      if (vanished.length) {
+        await trx
+          .updateTable(table as 'courses')
+          .set({ active: false, sis_status: 'Not listed by SIS', content_hash: '', updated_at: sql`now()` })
+          .where('school_id', '=', schoolId)
+          .where('sis_key', 'in', vanished)
+          .where('active', '=', true)
+          .execute();
+      }
+      const deactivated = outcome.deactivated + vanished.length;
+      await recordBatchCounts(trx, syncRunId, recordType, batchKey, { ...emptyCounts(), deactivated });
+      return deactivated;
+    });
+  }
+
   return {
-    async deactivateVanishedRecords(input: {
+    /**
+     * Fails the run when a listing came back empty although the last completed run fetched many
+     * records from it: an SIS outage or a permission change must not read as "everyone left".
+     */
+    async checkListingsNotEmpty(input: { schoolId: string; syncRunId: string }): Promise<void> {
+      const fetchedByListing = async (syncRunId: string) => {
+        const rows = await db
+          .selectFrom('sync_run_counts')
+          .select(['record_type', 'batch_key', 'fetched'])
+          .where('sync_run_id', '=', syncRunId)
+          .where('record_type', 'in', ['courses', 'users'])
+          .execute();
+        const totals = new Map<string, number>();
+        for (const row of rows) {
+          if (row.batch_key.includes(':page:')) {
+            const listing = listingOf(row.record_type, row.batch_key);
+            totals.set(listing, (totals.get(listing) ?? 0) + row.fetched);
+          }
+        }
+        return totals;
+      };
+      const previous = await db
+        .selectFrom('sync_runs')
+        .select('id')
+        .where('school_id', '=', input.schoolId)
+        .where('kind', '=', 'sync')
+        .where('status', '=', 'completed')
+        .where('id', '!=', input.syncRunId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!previous) return;
+      const [now, before] = await Promise.all([
+        fetchedByListing(input.syncRunId),
+        fetchedByListing(previous.id),
+      ]);
+      for (const [listing, count] of before) {
+        if (count >= MIN_RECORDS_FOR_EMPTY_CHECK && (now.get(listing) ?? 0) === 0) {
+          throw ApplicationFailure.nonRetryable(
+            `The SIS returned no ${listing} although the last completed run fetched ${count}. Nothing was deactivated. Check the SIS and the service account's access, then run the sync again.`,
+            'EmptySisListing',
+          );
+        }
+      }
+    },
+
+    /** Sections of the run's terms and users that no listing of this run contained. */
+    async collectVanishedRecords(input: {
       schoolId: string;
       syncRunId: string;
       termIds: string[];
-    }): Promise<DeactivationResult> {
-      const { config } = await schools.get(input.schoolId);
+    }): Promise<void> {
+      const { config } = await schools.forRun(input.syncRunId);
       const range = termSearchRange(config, campusToday(config));
-      const notSeen = (recordType: 'courses' | 'users', table: 'courses' | 'users') =>
-        sql<boolean>`NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.sync_run_id = ${input.syncRunId}
-          AND s.record_type = ${recordType} AND s.sis_key = ${sql.table(table)}.sis_key)`;
       const incomplete = await db
         .selectFrom('sync_seen')
         .select('record_type')
         .where('sync_run_id', '=', input.syncRunId)
         .where('sis_key', '=', INCOMPLETE_LISTING)
         .execute();
-      const listedFully = (type: 'courses' | 'users') => !incomplete.some((row) => row.record_type === type);
-      return db.transaction().execute(async (trx) => {
-        const courses =
-          input.termIds.length === 0 || !listedFully('courses')
-            ? []
-            : await trx
-                .updateTable('courses')
-                .set({
-                  active: false,
-                  sis_status: 'Not listed by SIS',
-                  content_hash: '',
-                  updated_at: sql`now()`,
-                })
-                .where('school_id', '=', input.schoolId)
-                .where('active', '=', true)
-                .where('term_sis_id', 'in', input.termIds)
-                // Sections that aged out of the sync window simply stop syncing; they did not vanish.
-                .where((eb) => eb.or([eb('start_date', 'is', null), eb('start_date', '<=', range.to)]))
-                .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', range.from)]))
-                .where(notSeen('courses', 'courses'))
-                .returning('sis_key')
-                .execute();
-        const users = !listedFully('users')
-          ? []
-          : await trx
-              .updateTable('users')
-              .set({
-                active: false,
-                sis_status: 'Not listed by SIS',
-                content_hash: '',
-                updated_at: sql`now()`,
-              })
-              .where('school_id', '=', input.schoolId)
-              .where('active', '=', true)
-              .where(notSeen('users', 'users'))
-              .returning('sis_key')
-              .execute();
-        await recordBatchCounts(trx, input.syncRunId, 'courses', 'vanished', {
-          ...emptyCounts(),
-          deactivated: courses.length,
+      const listedFully = (type: RecordType) => !incomplete.some((row) => row.record_type === type);
+      const notSeen = (recordType: RecordType, table: 'courses' | 'users') =>
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM sync_seen s WHERE s.sync_run_id = ${input.syncRunId}
+          AND s.record_type = ${recordType} AND s.sis_key = ${sql.table(table)}.sis_key)`;
+      const pending = (recordType: RecordType, table: 'courses' | 'users') =>
+        sql.join([
+          sql`${input.syncRunId}::bigint`,
+          sql`${recordType}`,
+          sql`${table}`,
+          sql`sis_key`,
+          sql`NULL::jsonb`,
+        ]);
+
+      if (input.termIds.length && listedFully('courses')) {
+        await sql`
+          INSERT INTO pending_deactivations (sync_run_id, record_type, table_name, sis_key, row)
+          SELECT ${pending('courses', 'courses')} FROM courses
+          WHERE school_id = ${input.schoolId} AND active AND term_sis_id IN (${sql.join(input.termIds)})
+            -- Sections that aged out of the sync window simply stop syncing; they did not vanish.
+            AND (start_date IS NULL OR start_date <= ${range.to}) AND (end_date IS NULL OR end_date >= ${range.from})
+            AND ${notSeen('courses', 'courses')}
+          ON CONFLICT DO NOTHING
+        `.execute(db);
+      }
+      if (listedFully('users')) {
+        await sql`
+          INSERT INTO pending_deactivations (sync_run_id, record_type, table_name, sis_key, row)
+          SELECT ${pending('users', 'users')} FROM users
+          WHERE school_id = ${input.schoolId} AND active AND ${notSeen('users', 'users')}
+          ON CONFLICT DO NOTHING
+        `.execute(db);
+      }
+    },
+
+    /** Applies the run's deactivations that stay within the threshold; holds the others. */
+    async settleDeactivations(input: { schoolId: string; syncRunId: string }): Promise<SettledDeactivations> {
+      const { config, dryRun } = await schools.forRun(input.syncRunId);
+      const pendingRows = await db
+        .selectFrom('pending_deactivations')
+        .select(['record_type', ({ fn }) => fn.countAll<string>().as('n')])
+        .where('sync_run_id', '=', input.syncRunId)
+        .groupBy('record_type')
+        .execute();
+      const settled: SettledDeactivations = {
+        applied: {},
+        held: {},
+        approvalWait: config.safety.approvalWait,
+      };
+      const issues: IssueInput[] = [];
+      for (const recordType of guardedTypes) {
+        const pending = Number(pendingRows.find((row) => row.record_type === recordType)?.n ?? 0);
+        if (pending === 0) continue;
+        if (dryRun) {
+          // What a real run would deactivate, before its safety check.
+          await recordBatchCounts(db, input.syncRunId, recordType, 'deactivations', {
+            ...emptyCounts(),
+            deactivated: pending,
+          });
+          settled.applied[recordType] = pending;
+          continue;
+        }
+        const active = await activeCount(input.schoolId, recordType);
+        const share = active === 0 ? 0 : pending / active;
+        if (share <= config.safety.maxDeactivationShare) {
+          settled.applied[recordType] = await applyPending(
+            input.schoolId,
+            input.syncRunId,
+            recordType,
+            'deactivations',
+          );
+          continue;
+        }
+        settled.held[recordType] = pending;
+        const label = recordType.replace('_', ' ');
+        issues.push({
+          recordType,
+          sisKey: '*',
+          rule: 'mass-deactivation-held',
+          severity: 'blocking',
+          message: `This run would deactivate ${pending} of ${active} active ${label} (${Math.round(share * 100)}%), above the ${Math.round(config.safety.maxDeactivationShare * 100)}% safety threshold. Held: if Campus Cloud is right, approve with \`npm run cli -- approve --school ${input.schoolId}\`; otherwise fix the SIS and the next run re-checks.`,
+          details: {
+            pending,
+            active,
+            threshold: config.safety.maxDeactivationShare,
+            syncRunId: input.syncRunId,
+          },
         });
-        await recordBatchCounts(trx, input.syncRunId, 'users', 'vanished', {
-          ...emptyCounts(),
-          deactivated: users.length,
-        });
-        return { courses: courses.length, users: users.length };
-      });
+      }
+      if (Object.keys(settled.held).length) {
+        await recordIssues(db, { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun }, issues);
+        await db
+          .updateTable('sync_runs')
+          .set({ held_deactivations: JSON.stringify(settled.held) })
+          .where('id', '=', input.syncRunId)
+          .execute();
+      }
+      return settled;
+    },
+
+    /** After an operator's approval: the held deactivations of this run are applied as they are. */
+    async applyHeldDeactivations(input: { schoolId: string; syncRunId: string; recordTypes: RecordType[] }) {
+      const applied: DeactivationCounts = {};
+      for (const recordType of guardedTypes) {
+        if (!input.recordTypes.includes(recordType)) continue;
+        applied[recordType] = await applyPending(
+          input.schoolId,
+          input.syncRunId,
+          recordType,
+          'deactivations:approved',
+        );
+      }
+      await db
+        .updateTable('sync_runs')
+        .set({ held_deactivations: null })
+        .where('id', '=', input.syncRunId)
+        .execute();
+      await db
+        .updateTable('sync_issues')
+        .set({ resolved_at: sql`now()` })
+        .where('school_id', '=', input.schoolId)
+        .where('rule', '=', 'mass-deactivation-held')
+        .where('resolved_at', 'is', null)
+        .execute();
+      return applied;
     },
   };
 }

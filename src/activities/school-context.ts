@@ -16,6 +16,8 @@ import type { Database } from '../db/database';
 export interface SchoolContext {
   config: SchoolConfig;
   sis: CampusCloudClient;
+  /** A dry run reads everything and writes only its report. */
+  dryRun: boolean;
 }
 
 const secretsFile = z.object({ username: z.string().min(1), password: z.string().min(1) });
@@ -41,35 +43,50 @@ function resolveCredentials(config: SchoolConfig): { username: string; password:
   return { username, password };
 }
 
-/** One client per school and configuration version, shared by the worker's activities. */
+/**
+ * The context of one run: the school's stored configuration, or for a dry run the configuration it
+ * was started with (the school need not be enabled yet). One client per configuration version.
+ */
 export class SchoolContexts {
-  private readonly cache = new Map<string, { version: string; context: SchoolContext }>();
+  private readonly clients = new Map<string, CampusCloudClient>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  async get(schoolId: string): Promise<SchoolContext> {
-    const school = await this.db
-      .selectFrom('schools')
-      .select(['config'])
-      .where('id', '=', schoolId)
+  async forRun(syncRunId: string): Promise<SchoolContext> {
+    const run = await this.db
+      .selectFrom('sync_runs')
+      .leftJoin('schools', 'schools.id', 'sync_runs.school_id')
+      .select([
+        'sync_runs.school_id',
+        'sync_runs.kind',
+        'sync_runs.config as runConfig',
+        'schools.config as schoolConfig',
+      ])
+      .where('sync_runs.id', '=', syncRunId)
       .executeTakeFirst();
-    if (!school)
+    if (!run) throw new ConfigError(`Sync run ${syncRunId} does not exist.`);
+    const raw = run.kind === 'dry-run' ? run.runConfig : run.schoolConfig;
+    if (!raw) {
       throw new ConfigError(
-        `School ${schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`,
+        `School ${run.school_id} is not enabled. Run \`npm run cli -- enable --config <file>\`.`,
       );
-    const version = contentHash([school.config]);
-    const cached = this.cache.get(schoolId);
-    if (cached?.version === version) return cached.context;
-    const config = parseSchoolConfig(school.config, `stored configuration of school ${schoolId}`);
-    const credentials = resolveCredentials(config);
-    const sis = new CampusCloudClient({
-      baseUrl: config.sis.baseUrl,
-      ...credentials,
-      timeoutMs: config.sis.requestTimeoutMs,
-      limit: pLimit(config.sis.maxConcurrentRequests),
-    });
-    const context = { config, sis };
-    this.cache.set(schoolId, { version, context });
-    return context;
+    }
+    const config = parseSchoolConfig(raw, `configuration of school ${run.school_id}`);
+    return { config, sis: this.client(config), dryRun: run.kind === 'dry-run' };
+  }
+
+  private client(config: SchoolConfig): CampusCloudClient {
+    const version = contentHash([config]);
+    let client = this.clients.get(version);
+    if (!client) {
+      client = new CampusCloudClient({
+        baseUrl: config.sis.baseUrl,
+        ...resolveCredentials(config),
+        timeoutMs: config.sis.requestTimeoutMs,
+        limit: pLimit(config.sis.maxConcurrentRequests),
+      });
+      this.clients.set(version, client);
+    }
+    return client;
   }
 }

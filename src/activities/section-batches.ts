@@ -1,42 +1,53 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
+import { sql, type Kysely } from 'kysely';
+import type { CoursesTable, Database } from '../db/database';
+
+/** The fields of a synced section that later steps of the run read back (see `courseRow`). */
+export type SyncedSection = Pick<
+  CoursesTable,
+  | 'sis_key'
+  | 'section_code'
+  | 'modality'
+  | 'delivery_method_name'
+  | 'start_date'
+  | 'end_date'
+  | 'minutes_per_day'
+  | 'sync_minutes'
+  | 'async_minutes'
+  | 'lms_code'
+  | 'instructor_sis_ids'
+>;
+
+const activeSectionsOfRun = (db: Kysely<Database>, syncRunId: string) =>
+  db
+    .selectFrom('sync_seen')
+    .where('sync_run_id', '=', syncRunId)
+    .where('record_type', '=', 'courses')
+    .where(sql<boolean>`(payload ->> 'active')::boolean`);
 
 /**
  * The active sections a run synced, in a stable order, so meetings and enrollments can be fetched
- * in numbered batches that run in parallel and retry independently.
+ * in numbered batches that run in parallel and retry independently. Read from the run itself, so a
+ * dry run (which stores no courses) works the same way.
  */
 export async function sectionBatch(
   db: Kysely<Database>,
-  input: { schoolId: string; syncRunId: string; batch: number; batchSize: number },
-) {
-  return db
-    .selectFrom('sync_seen')
-    .innerJoin('courses', (join) =>
-      join.onRef('courses.sis_key', '=', 'sync_seen.sis_key').on('courses.school_id', '=', input.schoolId),
-    )
-    .select(['courses.sis_key', 'courses.start_date', 'courses.end_date', 'courses.instructor_sis_ids'])
-    .where('sync_seen.sync_run_id', '=', input.syncRunId)
-    .where('sync_seen.record_type', '=', 'courses')
-    .where('courses.active', '=', true)
-    .orderBy('courses.sis_key')
+  input: { syncRunId: string; batch: number; batchSize: number },
+): Promise<SyncedSection[]> {
+  const rows = await activeSectionsOfRun(db, input.syncRunId)
+    .select('payload')
+    .orderBy('sis_key')
     .offset(input.batch * input.batchSize)
     .limit(input.batchSize)
     .execute();
+  return rows.map((row) => row.payload as unknown as SyncedSection);
 }
 
 export async function countSyncedSections(
   db: Kysely<Database>,
-  input: { schoolId: string; syncRunId: string },
-) {
-  const row = await db
-    .selectFrom('sync_seen')
-    .innerJoin('courses', (join) =>
-      join.onRef('courses.sis_key', '=', 'sync_seen.sis_key').on('courses.school_id', '=', input.schoolId),
-    )
+  input: { syncRunId: string },
+): Promise<number> {
+  const row = await activeSectionsOfRun(db, input.syncRunId)
     .select(({ fn }) => fn.countAll<string>().as('count'))
-    .where('sync_seen.sync_run_id', '=', input.syncRunId)
-    .where('sync_seen.record_type', '=', 'courses')
-    .where('courses.active', '=', true)
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }

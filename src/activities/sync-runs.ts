@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, RecordType } from '../db/database';
-import type { BatchCounts } from '../db/run-bookkeeping';
+import type { SchoolConfig } from '../config/school-config';
+import { resolveIssuesNotSeenIn, type BatchCounts } from '../db/run-bookkeeping';
+import type { DeactivationCounts } from './deactivation';
 
 export type RunCounts = Record<RecordType, BatchCounts>;
 
@@ -18,6 +20,8 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       workflowId: string;
       temporalRunId: string;
       kind: 'sync' | 'dry-run';
+      /** A dry run's configuration (references only, no secrets): the school need not be enabled. */
+      config?: SchoolConfig;
     }): Promise<string> {
       const row = await db
         .insertInto('sync_runs')
@@ -27,6 +31,7 @@ export function createSyncRunActivities(db: Kysely<Database>) {
           temporal_run_id: input.temporalRunId,
           kind: input.kind,
           status: 'running',
+          config: input.config ? JSON.stringify(input.config) : null,
         })
         .onConflict((conflict) => conflict.column('temporal_run_id').doUpdateSet({ status: 'running' }))
         .returning('id')
@@ -38,14 +43,24 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       syncRunId: string;
       status: 'completed' | 'failed';
       message?: string;
+      held?: DeactivationCounts;
     }): Promise<RunSummary> {
+      const heldTotal = Object.values(input.held ?? {}).reduce((sum, n) => sum + n, 0);
+      const message =
+        input.message ??
+        (heldTotal ? `${heldTotal} deactivations held by the safety threshold, not approved.` : null);
       await db.transaction().execute(async (trx) => {
-        await trx
+        const run = await trx
           .updateTable('sync_runs')
-          .set({ status: input.status, message: input.message ?? null, finished_at: sql<Date>`now()` })
+          .set({ status: input.status, message, finished_at: sql<Date>`now()` })
           .where('id', '=', input.syncRunId)
-          .execute();
+          .returning(['school_id', 'kind'])
+          .executeTakeFirstOrThrow();
+        if (run.kind === 'sync' && input.status === 'completed') {
+          await resolveIssuesNotSeenIn(trx, run.school_id, input.syncRunId);
+        }
         await trx.deleteFrom('sync_seen').where('sync_run_id', '=', input.syncRunId).execute();
+        await trx.deleteFrom('pending_deactivations').where('sync_run_id', '=', input.syncRunId).execute();
       });
       return {
         syncRunId: input.syncRunId,

@@ -9,16 +9,20 @@ import {
   addOutcome,
   emptyCounts,
   markSeen,
+  markSeenWithPayload,
   quarantinedKeys,
   recordBatchCounts,
   recordIssues,
   type BatchCounts,
   type IssueInput,
+  type RunTarget,
 } from '../db/run-bookkeeping';
-import { writeChangedRows } from '../db/write-changed-rows';
+import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
 import { quarantineIssue } from './courses';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
+
+export const instructorSeenKey = (instructorId: string) => `instructor:${instructorId}`;
 
 export type UserList = 'students' | 'users' | 'instructors';
 
@@ -59,7 +63,8 @@ async function fetchList(
 export async function syncReferencedUsers(
   db: Kysely<Database>,
   sis: CampusCloudClient,
-  input: { schoolId: string; syncRunId: string; batchKey: string },
+  run: RunTarget,
+  batchKey: string,
   keys: string[],
 ): Promise<BatchCounts> {
   const counts = emptyCounts();
@@ -72,8 +77,8 @@ export async function syncReferencedUsers(
       try {
         rows.push(
           kind === 'student'
-            ? studentRow(input.schoolId, await sis.getStudentById(id))
-            : userRow(input.schoolId, await sis.getUser(id)),
+            ? studentRow(run.schoolId, await sis.getStudentById(id))
+            : userRow(run.schoolId, await sis.getUser(id)),
         );
       } catch (err) {
         if (!(err instanceof SisBadRecordError || err instanceof SisRequestError)) throw err;
@@ -84,18 +89,23 @@ export async function syncReferencedUsers(
   );
   counts.fetched = keys.length;
   await db.transaction().execute(async (trx) => {
-    addOutcome(counts, await writeChangedRows(trx, 'users', input.schoolId, rows));
+    addOutcome(counts, await writeChangedRows(trx, 'users', run.schoolId, rows, userWriteOptions(run)));
     await markSeen(
       trx,
-      input.syncRunId,
+      run.syncRunId,
       'users',
       rows.map((row) => row.sis_key),
     );
-    await recordIssues(trx, input.schoolId, input.syncRunId, [...issues, ...missingEmailIssues(rows)]);
-    await recordBatchCounts(trx, input.syncRunId, 'users', input.batchKey, counts);
+    await recordIssues(trx, run, [...issues, ...missingEmailIssues(rows)]);
+    await recordBatchCounts(trx, run.syncRunId, 'users', batchKey, counts);
   });
   return counts;
 }
+
+const userWriteOptions = (run: RunTarget): WriteOptions => ({
+  dryRun: run.dryRun,
+  deferDeactivations: { syncRunId: run.syncRunId, recordType: 'users' },
+});
 
 export function createUserActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
@@ -107,7 +117,8 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
       page: number;
     }): Promise<UsersPageResult> {
       return withSisFailures(async () => {
-        const { config, sis } = await schools.get(input.schoolId);
+        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
+        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
         const listing: Page<unknown> = await fetchList(
           sis,
           input.list,
@@ -127,7 +138,14 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
             const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
               (item) => instructorRow(input.schoolId, item),
             );
-            await writeChangedRows(trx, 'instructors', input.schoolId, rows);
+            await writeChangedRows(trx, 'instructors', input.schoolId, rows, { dryRun });
+            // Later steps of this run map instructor ids to users from here, dry run or not.
+            await markSeenWithPayload(
+              trx,
+              input.syncRunId,
+              'users',
+              rows.map((row) => ({ ...row, sis_key: instructorSeenKey(row.sis_key) })),
+            );
           } else {
             const rows =
               input.list === 'students'
@@ -137,14 +155,17 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
                 : (listing as Awaited<ReturnType<CampusCloudClient['getUsers']>>).items.map((item) =>
                     userRow(input.schoolId, item),
                   );
-            addOutcome(counts, await writeChangedRows(trx, 'users', input.schoolId, rows));
+            addOutcome(
+              counts,
+              await writeChangedRows(trx, 'users', input.schoolId, rows, userWriteOptions(run)),
+            );
             await markSeen(trx, input.syncRunId, 'users', [
               ...rows.map((row) => row.sis_key),
               ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
             ]);
             issues.push(...missingEmailIssues(rows));
           }
-          await recordIssues(trx, input.schoolId, input.syncRunId, issues);
+          await recordIssues(trx, run, issues);
           await recordBatchCounts(trx, input.syncRunId, 'users', `${input.list}:page:${input.page}`, counts);
         });
         return { totalCount: listing.totalCount, pageSize: listing.pageSize, fetched: counts.fetched };
@@ -154,26 +175,21 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
     /** Instructors whose user record was not in GetUsers this run: fetched with GetUser. */
     async syncInstructorUsers(input: { schoolId: string; syncRunId: string }): Promise<number> {
       return withSisFailures(async () => {
-        const { sis } = await schools.get(input.schoolId);
-        const missing = await db
-          .selectFrom('instructors')
-          .select(sql<string>`'user:' || user_sis_id`.as('key'))
-          .where('school_id', '=', input.schoolId)
-          .where('active', '=', true)
-          .where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('sync_seen')
-                  .select('sis_key')
-                  .where('sync_run_id', '=', input.syncRunId)
-                  .where('record_type', '=', 'users')
-                  .whereRef('sync_seen.sis_key', '=', sql`'user:' || instructors.user_sis_id`),
-              ),
-            ),
-          )
-          .execute();
+        const { sis, dryRun } = await schools.forRun(input.syncRunId);
+        const missing = await sql<{ key: string }>`
+          SELECT DISTINCT 'user:' || (i.payload ->> 'user_sis_id') AS key
+          FROM sync_seen i
+          WHERE i.sync_run_id = ${input.syncRunId} AND i.record_type = 'users'
+            AND i.sis_key LIKE 'instructor:%' AND (i.payload ->> 'active')::boolean
+            AND NOT EXISTS (
+              SELECT 1 FROM sync_seen u
+              WHERE u.sync_run_id = i.sync_run_id AND u.record_type = 'users'
+                AND u.sis_key = 'user:' || (i.payload ->> 'user_sis_id'))
+        `
+          .execute(db)
+          .then((result) => result.rows);
         const keys = [...new Set(missing.map((row) => row.key))];
-        const counts = await syncReferencedUsers(db, sis, { ...input, batchKey: 'instructor-users' }, keys);
+        const counts = await syncReferencedUsers(db, sis, { ...input, dryRun }, 'instructor-users', keys);
         return counts.fetched;
       });
     },

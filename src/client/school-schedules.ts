@@ -3,6 +3,7 @@
  * `sync:<schoolId>` that starts SyncWorkflow every interval, skipping a run while one is going.
  */
 import {
+  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
@@ -79,8 +80,14 @@ export async function enableSchool(
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
-  await client.schedule.create({ ...options_, state: { paused: options.paused ?? false } });
-  return { scheduleId: options_.scheduleId, created: true };
+  try {
+    await client.schedule.create({ ...options_, state: { paused: options.paused ?? false } });
+    return { scheduleId: options_.scheduleId, created: true };
+  } catch (err) {
+    // Enabled at the same moment elsewhere: theirs exists now, so update it like any other.
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    return enableSchool(db, client, config, options);
+  }
 }
 
 /**

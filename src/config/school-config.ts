@@ -84,6 +84,8 @@ export const schoolConfigSchema = z
     safety: z
       .object({
         maxDeactivationShare: z.number().min(0).max(1).default(0.1),
+        /** How long a run with held deactivations waits for approval; keep it below the interval. */
+        approvalWait: duration.default('45m'),
         applyScheduleChangesToFutureSessions: z.boolean().default(false),
       })
       .prefault({}),

@@ -2,7 +2,15 @@
  * SIS records -> CourseKey roster rows. Pure functions: each row carries its SIS key and a content
  * hash of exactly the fields synced, so an unchanged SIS record never causes a write.
  */
-import type { Course, Enrollment, Instructor, Section, Student, User } from '../campus-cloud/schemas';
+import type {
+  Course,
+  DeliveryMethod,
+  Enrollment,
+  Instructor,
+  Section,
+  Student,
+  User,
+} from '../campus-cloud/schemas';
 import { contentHash } from '../db/content-hash';
 import type {
   CatalogCoursesTable,
@@ -49,10 +57,12 @@ export function catalogCourseRow(schoolId: string, course: Course): Row<CatalogC
   };
 }
 
+/** `deliveryMethod` differs from the section's only when a change in the SIS is held back for review. */
 export function courseRow(
   schoolId: string,
   section: Section,
   mapped: MappedMethod,
+  deliveryMethod: DeliveryMethod = section.deliveryMethod,
 ): Row<CoursesTable> & { active: boolean } {
   return {
     school_id: schoolId,
@@ -63,8 +73,8 @@ export function courseRow(
       session_sis_id: section.sessionId ?? null,
       section_code: section.sectionCode,
       title: section.title,
-      delivery_method_id: section.deliveryMethod.id,
-      delivery_method_name: section.deliveryMethod.name,
+      delivery_method_id: deliveryMethod.id,
+      delivery_method_name: deliveryMethod.name,
       attendance_method: mapped.name,
       modality: mapped.method.modality,
       start_date: section.startDate ?? null,

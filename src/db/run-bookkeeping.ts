@@ -23,7 +23,7 @@ export const emptyCounts = (): BatchCounts => ({
   failed: 0,
 });
 
-export function addOutcome(counts: BatchCounts, outcome: Omit<WriteOutcome, 'writtenKeys'>): BatchCounts {
+export function addOutcome(counts: BatchCounts, outcome: WriteOutcome): BatchCounts {
   counts.created += outcome.created;
   counts.updated += outcome.updated;
   counts.unchanged += outcome.unchanged;
@@ -74,6 +74,32 @@ export async function markSeen(
   `.execute(db);
 }
 
+/** Seen, with the fields later steps of the run need (a dry run has no stored row to read them from). */
+export async function markSeenWithPayload(
+  db: Db,
+  syncRunId: string,
+  recordType: RecordType,
+  records: { sis_key: string }[],
+): Promise<void> {
+  if (records.length === 0) return;
+  await db
+    .insertInto('sync_seen')
+    .values(
+      records.map((record) => ({
+        sync_run_id: syncRunId,
+        record_type: recordType,
+        sis_key: record.sis_key,
+        payload: JSON.stringify(record),
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['sync_run_id', 'record_type', 'sis_key'])
+        .doUpdateSet({ payload: sql.ref('excluded.payload') }),
+    )
+    .execute();
+}
+
 export interface IssueInput {
   recordType: RecordType;
   sisKey: string;
@@ -83,30 +109,52 @@ export interface IssueInput {
   details?: Record<string, unknown>;
 }
 
-/** One open issue per (school, record type, SIS key, rule); seeing it again refreshes it. */
-export async function recordIssues(
-  db: Db,
-  schoolId: string,
-  syncRunId: string,
-  issues: IssueInput[],
-): Promise<void> {
+export interface RunTarget {
+  schoolId: string;
+  syncRunId: string;
+  dryRun: boolean;
+}
+
+/**
+ * One open issue per (school, record type, SIS key, rule); seeing it again refreshes it. A dry run
+ * keeps its findings apart, so it never opens an issue on a school's dashboard.
+ */
+export async function recordIssues(db: Db, run: RunTarget, issues: IssueInput[]): Promise<void> {
   // One statement may not touch the same row twice: keep the last word on each key.
   const unique = [
     ...new Map(issues.map((issue) => [`${issue.recordType}|${issue.sisKey}|${issue.rule}`, issue])).values(),
   ];
   if (unique.length === 0) return;
+  if (run.dryRun) {
+    await db
+      .insertInto('dry_run_findings')
+      .values(
+        unique.map((issue) => ({
+          sync_run_id: run.syncRunId,
+          record_type: issue.recordType,
+          sis_key: issue.sisKey,
+          rule: issue.rule,
+          severity: issue.severity,
+          message: issue.message,
+          details: JSON.stringify(issue.details ?? {}),
+        })),
+      )
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+    return;
+  }
   await db
     .insertInto('sync_issues')
     .values(
       unique.map((issue) => ({
-        school_id: schoolId,
+        school_id: run.schoolId,
         record_type: issue.recordType,
         sis_key: issue.sisKey,
         rule: issue.rule,
         severity: issue.severity,
         message: issue.message,
         details: JSON.stringify(issue.details ?? {}),
-        last_sync_run_id: syncRunId,
+        last_sync_run_id: run.syncRunId,
       })),
     )
     .onConflict((conflict) =>
@@ -120,4 +168,16 @@ export async function recordIssues(
       }),
     )
     .execute();
+}
+
+/** An issue a successful run did not find again has been fixed in the SIS (or left the window). */
+export async function resolveIssuesNotSeenIn(db: Db, schoolId: string, syncRunId: string): Promise<number> {
+  const resolved = await db
+    .updateTable('sync_issues')
+    .set({ resolved_at: sql`now()` })
+    .where('school_id', '=', schoolId)
+    .where('resolved_at', 'is', null)
+    .where((eb) => eb.or([eb('last_sync_run_id', 'is', null), eb('last_sync_run_id', '!=', syncRunId)]))
+    .executeTakeFirst();
+  return Number(resolved.numUpdatedRows);
 }

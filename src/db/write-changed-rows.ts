@@ -4,7 +4,7 @@
  * unchanged record costs a read and no write; a retried batch writes the same values again.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './database';
+import type { Database, RecordType } from './database';
 
 export type RosterTable =
   'catalog_courses' | 'courses' | 'users' | 'instructors' | 'course_members' | 'class_sessions';
@@ -14,8 +14,8 @@ export interface WriteOutcome {
   updated: number;
   unchanged: number;
   deactivated: number;
-  /** sis_keys that were inserted or updated, for callers that report on them. */
-  writtenKeys: string[];
+  /** Deactivations set aside for the run's safety check instead of written. */
+  deferred: number;
 }
 
 export interface WriteOptions {
@@ -23,6 +23,10 @@ export interface WriteOptions {
   insertOnly?: boolean;
   /** A record that is inactive in the SIS and unknown here is not worth creating. */
   skipNewInactive?: boolean;
+  /** Count what would be written, write nothing (the enablement dry run). */
+  dryRun?: boolean;
+  /** Park active -> inactive changes in pending_deactivations: the run decides at its end. */
+  deferDeactivations?: { syncRunId: string; recordType: RecordType };
 }
 
 type RowWithKey = { sis_key: string; content_hash: string; active?: boolean };
@@ -36,7 +40,7 @@ export async function writeChangedRows<T extends RosterTable>(
   rows: (Insertable<Database[T]> & RowWithKey)[],
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
-  const outcome: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deactivated: 0, writtenKeys: [] };
+  const outcome: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deactivated: 0, deferred: 0 };
   if (rows.length === 0) return outcome;
   // The table name varies, the shape does not: every roster table has these columns.
   const db = trx as unknown as Kysely<{ roster: RowWithKey & { school_id: string } }>;
@@ -51,6 +55,7 @@ export async function writeChangedRows<T extends RosterTable>(
   const stored = new Map(existing.map((row) => [row.sis_key, row]));
 
   const toWrite: typeof rows = [];
+  const toDefer: typeof rows = [];
   for (const row of rows) {
     const before = stored.get(row.sis_key);
     if (!before) {
@@ -60,14 +65,19 @@ export async function writeChangedRows<T extends RosterTable>(
       outcome.unchanged++;
       continue;
     } else if (before.active === true && row.active === false) {
+      if (options.deferDeactivations) {
+        outcome.deferred++;
+        toDefer.push(row);
+        continue;
+      }
       outcome.deactivated++;
     } else {
       outcome.updated++;
     }
     toWrite.push(row);
-    outcome.writtenKeys.push(row.sis_key);
   }
-  if (toWrite.length === 0) return outcome;
+  if (toDefer.length) await deferDeactivations(trx, table, options.deferDeactivations!, toDefer);
+  if (toWrite.length === 0 || options.dryRun) return outcome;
 
   const columns = Object.keys(toWrite[0]!);
   const updatable = columns.filter((column) => column !== 'school_id' && column !== 'sis_key');
@@ -89,4 +99,25 @@ export async function writeChangedRows<T extends RosterTable>(
       .execute();
   }
   return outcome;
+}
+
+async function deferDeactivations(
+  trx: Transaction<Database> | Kysely<Database>,
+  table: RosterTable,
+  target: { syncRunId: string; recordType: RecordType },
+  rows: RowWithKey[],
+): Promise<void> {
+  await trx
+    .insertInto('pending_deactivations')
+    .values(
+      rows.map((row) => ({
+        sync_run_id: target.syncRunId,
+        record_type: target.recordType,
+        table_name: table,
+        sis_key: row.sis_key,
+        row: JSON.stringify(row),
+      })),
+    )
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
 }

@@ -1,3 +1,4 @@
 export { SyncWorkflow } from './sync';
 export { RosterSyncWorkflow } from './roster-sync';
+export { EnablementDryRunWorkflow } from './enablement-dry-run';
 export { AttendancePostingWorkflow } from './attendance-posting';

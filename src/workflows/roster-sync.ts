@@ -1,38 +1,43 @@
 /**
  * Roster sync for one school and run: courses -> users -> (class sessions | course members) ->
- * deactivation of what vanished. The history holds ids, page numbers and counts only.
+ * deactivations, applied only within the school's safety threshold (held ones wait for an
+ * approval signal). The same workflow serves the enablement dry run, whose activities write only
+ * the report. The history holds ids, page numbers and counts only.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { DeactivationCounts } from '../activities/deactivation';
+import type { RecordType } from '../db/database';
 import { inPool } from './pool';
+import { approveDeactivationsSignal } from './signals';
 
 export interface RosterSyncInput {
   schoolId: string;
   syncRunId: string;
 }
 
+export interface RosterSyncResult {
+  /** Deactivations still held when the run ended (none approved in time). */
+  held: DeactivationCounts;
+}
+
+const retry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 8,
+  nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError', 'EmptySisListing'],
+};
 const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '5 minutes',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 8,
-      nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
-    },
-  });
-const { syncClassSessionsBatch, syncCourseMembersBatch, deactivateVanishedRecords } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '10 minutes',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 8,
-      nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
-    },
-  });
+  proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
+const {
+  syncClassSessionsBatch,
+  syncCourseMembersBatch,
+  checkListingsNotEmpty,
+  collectVanishedRecords,
+  settleDeactivations,
+  applyHeldDeactivations,
+} = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', retry });
 
 /** Parallel activities per school; the SIS request budget itself is enforced in the worker. */
 const PAGE_CONCURRENCY = 4;
@@ -46,10 +51,14 @@ async function allPages(fetchPage: (page: number) => Promise<{ totalCount: numbe
   await inPool(rest, PAGE_CONCURRENCY, fetchPage);
 }
 
-export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<void> {
+export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<RosterSyncResult> {
+  let approved = false;
+  setHandler(approveDeactivationsSignal, () => {
+    approved = true;
+  });
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
 
-  const termIds = await listSyncTerms({ schoolId: input.schoolId });
+  const termIds = await listSyncTerms(run);
   for (const termId of termIds) {
     await allPages((page) => syncSectionsPage({ ...run, termId, page }));
   }
@@ -59,6 +68,7 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<void> 
     allPages((page) => syncUsersPage({ ...run, list: 'students', page })),
     allPages((page) => syncUsersPage({ ...run, list: 'instructors', page })),
   ]);
+  await checkListingsNotEmpty(run);
   await syncInstructorUsers(run);
 
   const sections = await countSyncedSections(run);
@@ -69,5 +79,13 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<void> 
   ]);
   await inPool(work, PAGE_CONCURRENCY, (step) => step());
 
-  await deactivateVanishedRecords({ ...run, termIds });
+  await collectVanishedRecords({ ...run, termIds });
+  const settled = await settleDeactivations(run);
+  const heldTypes = Object.keys(settled.held) as RecordType[];
+  if (heldTypes.length === 0) return { held: {} };
+  if (await condition(() => approved, settled.approvalWait as '1m')) {
+    await applyHeldDeactivations({ ...run, recordTypes: heldTypes });
+    return { held: {} };
+  }
+  return { held: settled.held };
 }

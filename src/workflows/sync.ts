@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { DeactivationCounts } from '../activities/deactivation';
 import type { RunSummary } from '../activities/sync-runs';
 import { AttendancePostingWorkflow, type PostingCounts } from './attendance-posting';
 import { RosterSyncWorkflow } from './roster-sync';
@@ -18,18 +19,20 @@ export interface SyncInput {
   schoolId: string;
 }
 
+/** A run's counts, plus what attendance posting sent (absent in runs from before posting existed). */
+export type SyncResult = RunSummary & { held: DeactivationCounts; posting?: PostingCounts };
+
 const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
-export const rosterWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'roster:');
+/** sync:<school>-<scheduled time> -> roster:<school>-<scheduled time>: one child per run, findable. */
+export const rosterWorkflowId = (parentWorkflowId: string) =>
+  parentWorkflowId.replace(/^sync:/, 'roster:').replace(/^dry-run:/, 'dry-run-roster:');
 export const postingWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'posting:');
 
-/** A run's counts, plus what attendance posting sent (absent in runs from before posting existed). */
-export type SyncRunSummary = RunSummary & { posting?: PostingCounts };
-
-export async function SyncWorkflow(input: SyncInput): Promise<SyncRunSummary> {
+export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
   const { workflowId, runId } = workflowInfo();
   const syncRunId = await beginSyncRun({
     schoolId: input.schoolId,
@@ -37,13 +40,13 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncRunSummary> {
     temporalRunId: runId,
     kind: 'sync',
   });
+  let held: DeactivationCounts;
   let posting: PostingCounts | undefined;
   try {
-    await executeChild(RosterSyncWorkflow, {
+    ({ held } = await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
-      // sync:<school>-<scheduled time> -> roster:<school>-<scheduled time>: one child per run, findable.
       workflowId: rosterWorkflowId(workflowId),
-    });
+    }));
     // Runs started before attendance posting existed replay without it.
     if (patched('attendance-posting')) {
       posting = await executeChild(AttendancePostingWorkflow, {
@@ -59,12 +62,12 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncRunSummary> {
       'SyncFailed',
     );
   }
-  const summary = await finishSyncRun({ syncRunId, status: 'completed' });
-  return posting ? { ...summary, posting } : summary;
+  const summary = await finishSyncRun({ syncRunId, status: 'completed', held });
+  return posting ? { ...summary, held, posting } : { ...summary, held };
 }
 
 /** The innermost failure says what went wrong; the wrappers only say where. */
-function rootCause(err: unknown): string {
+export function rootCause(err: unknown): string {
   let current = err;
   while (current instanceof Error && current.cause instanceof Error) current = current.cause;
   return current instanceof Error ? current.message : String(current);

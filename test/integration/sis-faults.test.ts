@@ -11,12 +11,14 @@ import { countRows, rosterChecksum } from '../support/roster-queries';
 let healthy: TestEnvironment;
 let flaky: TestEnvironment;
 before(async () => {
-  const schoolId = 'faults-school';
   [healthy, flaky] = await Promise.all([
-    startTestEnvironment({ dataset: generateDataset({ preset: 'small', seed: 11 }), schoolId }),
     startTestEnvironment({
       dataset: generateDataset({ preset: 'small', seed: 11 }),
-      schoolId,
+      schoolId: 'faults-healthy',
+    }),
+    startTestEnvironment({
+      dataset: generateDataset({ preset: 'small', seed: 11 }),
+      schoolId: 'faults-flaky',
       configure: (config) => {
         config.sis.requestTimeoutMs = 400;
       },
@@ -43,10 +45,10 @@ test('faults injected in the SIS still end in a complete, identical result', asy
   assert.ok((byStatus['429'] ?? 0) > 0, 'some requests got 429');
 
   assert.equal(faulty.status, 'completed');
-  assert.deepEqual(await countRows(flaky.db, 'faults-school'), await countRows(healthy.db, 'faults-school'));
+  assert.deepEqual(await countRows(flaky.db, 'faults-flaky'), await countRows(healthy.db, 'faults-healthy'));
   assert.equal(
-    await rosterChecksum(flaky.db, 'faults-school', true),
-    await rosterChecksum(healthy.db, 'faults-school', true),
+    await rosterChecksum(flaky.db, 'faults-flaky', true),
+    await rosterChecksum(healthy.db, 'faults-healthy', true),
   );
   for (const type of Object.keys(clean.counts) as (keyof typeof clean.counts)[]) {
     assert.equal(faulty.counts[type].created, clean.counts[type].created, `${type} created`);

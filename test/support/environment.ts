@@ -16,7 +16,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { projectRoot } from '../../src/infra/paths';
 import { workflowsPath } from '../../src/workers/create-worker';
 import { SyncWorkflow } from '../../src/workflows/sync';
-import type { RunSummary } from '../../src/activities/sync-runs';
+import type { SyncResult } from '../../src/workflows/sync';
 import {
   createSimulator,
   DEFAULT_PASSWORD,
@@ -111,7 +111,7 @@ export async function startTestEnvironment(
 let runNumber = 0;
 
 /** Runs SyncWorkflow for the environment's school to completion, as the schedule would. */
-export async function runSync(env: TestEnvironment): Promise<RunSummary> {
+export async function runSync(env: TestEnvironment): Promise<SyncResult> {
   runNumber++;
   return env.client.workflow.execute(SyncWorkflow, {
     taskQueue: env.taskQueue,

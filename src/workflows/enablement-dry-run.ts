@@ -1,0 +1,44 @@
+/**
+ * The enablement dry run: the same fetches and checks as a real sync against the school's SIS
+ * (usually its Test instance), writing only a report: what a run would create, update and
+ * deactivate, and every problem found. The school need not be enabled yet.
+ */
+import { ApplicationFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { RunSummary } from '../activities/sync-runs';
+import type { SchoolConfig } from '../config/school-config';
+import { RosterSyncWorkflow } from './roster-sync';
+import { rootCause, rosterWorkflowId } from './sync';
+
+export interface EnablementDryRunInput {
+  /** Validated configuration with credential references only (no secrets). */
+  config: SchoolConfig;
+}
+
+const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+export async function EnablementDryRunWorkflow(input: EnablementDryRunInput): Promise<RunSummary> {
+  const { workflowId, runId } = workflowInfo();
+  const schoolId = input.config.schoolId;
+  const syncRunId = await beginSyncRun({
+    schoolId,
+    workflowId,
+    temporalRunId: runId,
+    kind: 'dry-run',
+    config: input.config,
+  });
+  try {
+    await executeChild(RosterSyncWorkflow, {
+      args: [{ schoolId, syncRunId }],
+      workflowId: rosterWorkflowId(workflowId),
+    });
+  } catch (err) {
+    const message = rootCause(err);
+    await finishSyncRun({ syncRunId, status: 'failed', message });
+    throw ApplicationFailure.nonRetryable(`Dry run of ${schoolId} failed: ${message}`, 'DryRunFailed');
+  }
+  return finishSyncRun({ syncRunId, status: 'completed' });
+}
