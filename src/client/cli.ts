@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
 import { apiKeyCommand } from '../api/api-key-command';
+import { adminCommand } from '../dashboard/admin-command';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
@@ -93,6 +94,8 @@ program
       );
     });
   });
+
+program.addCommand(adminCommand());
 program.addCommand(apiKeyCommand());
 
 async function main() {

@@ -3,15 +3,19 @@
  * (`/api/v1`, per-school API keys) and the Integrations Insight Dashboard (admin sign-in).
  * Each part is a Fastify plugin registered here.
  */
+import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { courseKeyApi } from '../api/plugin';
+import { dashboardPlugin } from '../dashboard/plugin';
 import type { Database } from '../db/database';
 
 export interface HttpServerDeps {
   db: Kysely<Database>;
   /** Base of the Temporal Web UI, for links to runs. */
   temporalUiUrl: string;
+  /** Temporal client for the dashboard's schedule state; without it the dashboard is not served. */
+  temporal?: Client;
 }
 
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
@@ -21,5 +25,8 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
     return { ok: true };
   });
   await app.register(courseKeyApi, { prefix: '/api/v1', db: deps.db });
+  const temporal = deps.temporal;
+  if (temporal)
+    await app.register(dashboardPlugin, { db: deps.db, temporal, temporalUiUrl: deps.temporalUiUrl });
   return app;
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { formatRunCounts } from '../client/format';
 import { enableSchool, triggerSync } from '../client/school-schedules';
 import { loadSchoolConfig } from '../config/load-school-config';
+import { ensureDemoAdmin } from '../dashboard/demo-admin';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
@@ -121,10 +122,14 @@ async function main() {
       `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
     );
 
-    const http = await createHttpServer({ db, temporalUiUrl: uiUrl });
+    const http = await createHttpServer({ db, temporalUiUrl: uiUrl, temporal: client });
     const httpUrl = await http.listen({ host: '127.0.0.1', port: LOCAL_HTTP_PORT });
     stops.push(() => http.close());
     log(`CourseKey API and Integrations Insight Dashboard at ${httpUrl}`);
+    const demoAdmin = await ensureDemoAdmin(db, config.schoolId);
+    log(
+      `Dashboard: ${httpUrl}/dashboard  sign in as ${demoAdmin.email} / ${demoAdmin.password} (new password each start)`,
+    );
 
     if (config.sis.baseUrl === simulatorUrl) {
       const seeded = await seedDemoCheckIns(db, config, `http://127.0.0.1:${LOCAL_SIMULATOR_PORT}/_admin`);

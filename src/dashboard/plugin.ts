@@ -1,0 +1,65 @@
+/**
+ * The Integrations Insight Dashboard as one Fastify plugin: security headers, cookies and forms
+ * for its own routes only, sign-in, the school pages, and the same data as JSON.
+ */
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { registerInsightsJson } from './insights-json';
+import { loadSession, requireSchoolAccess, requireSignIn, SESSION_JSON_BASE } from './request-guards';
+import { schoolData } from './school-data';
+import { registerSchoolPages } from './school-pages';
+import { registerSignInRoutes } from './sign-in-routes';
+import { dashboardCss } from './styles';
+
+export interface DashboardOptions {
+  db: Kysely<Database>;
+  /** For the schedule's state (next run, paused). */
+  temporal: Client;
+  /** Base of the Temporal Web UI, for links to runs. */
+  temporalUiUrl: string;
+}
+
+export async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions) {
+  await app.register(helmet, {
+    // Not helmet's no-referrer: with it browsers send `Origin: null` on form posts, which the CSRF check refuses.
+    referrerPolicy: { policy: 'same-origin' },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 16_384 });
+  app.decorateRequest('dashboardSession', null);
+  app.addHook('onRequest', loadSession(options.db));
+  // Pages show who is signed in and personal data: never cache them.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  app.get('/dashboard/assets/dashboard.css', async (_request, reply) =>
+    reply.type('text/css').header('cache-control', 'public, max-age=3600').send(dashboardCss),
+  );
+
+  const data = schoolData(options.db, options.temporal);
+  registerSignInRoutes(app, options.db);
+  registerSchoolPages(app, { db: options.db, data, temporalUiUrl: options.temporalUiUrl });
+  registerInsightsJson(app, {
+    data,
+    temporalUiUrl: options.temporalUiUrl,
+    base: SESSION_JSON_BASE,
+    preHandler: [requireSignIn, requireSchoolAccess],
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The school data behind each dashboard page, one function per page, so the HTML pages and the
+ * JSON for the school's systems answer from the same queries with the same filters.
+ */
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { schoolStatus } from '../client/school-status';
+import { recordTypes, type Database, type RecordType, type Severity } from '../db/database';
+import { courseDetails, searchCourses } from './course-lookup';
+import { listIssues, type IssueFilter } from './issue-list';
+import { schoolInsights } from './school-insights';
+
+/** Runs the overview lists, and runs the history chart draws. */
+export const OVERVIEW_RUNS = 5;
+export const HISTORY_RUNS = 48;
+
+const severities: readonly Severity[] = ['blocking', 'warning', 'info'];
+
+export function parseIssueFilter(query: Record<string, unknown>): IssueFilter {
+  const text = typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, 100) : undefined;
+  return {
+    state: query.state === 'resolved' || query.state === 'all' ? query.state : 'open',
+    severity: severities.find((s) => s === query.severity),
+    recordType: recordTypes.find((t): t is RecordType => t === query.type),
+    text,
+  };
+}
+
+export function courseQuery(query: Record<string, unknown>): string {
+  return typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+}
+
+export function schoolData(db: Kysely<Database>, temporal: Client) {
+  return {
+    overview: (schoolId: string) => schoolInsights(db, temporal, schoolId, OVERVIEW_RUNS),
+    runs: (schoolId: string) => schoolStatus(db, temporal, schoolId, HISTORY_RUNS),
+    issues: (schoolId: string, filter: IssueFilter) => listIssues(db, schoolId, filter),
+    searchCourses: (schoolId: string, text: string) => searchCourses(db, schoolId, text),
+    course: (schoolId: string, sisKey: string) => courseDetails(db, schoolId, sisKey),
+    school: (schoolId: string) =>
+      db
+        .selectFrom('schools')
+        .select(['id', 'name', 'time_zone'])
+        .where('id', '=', schoolId)
+        .executeTakeFirst(),
+  };
+}
+
+export type SchoolData = ReturnType<typeof schoolData>;
