@@ -12,6 +12,7 @@ import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
 import type { SyncWorkflow } from '../workflows/sync';
+import { approveHeldDeactivations } from './approvals';
 import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
 import { schoolStatus } from './school-status';
@@ -77,6 +78,20 @@ program
       console.log(
         options.json ? JSON.stringify({ workflowId, ...summary }, null, 2) : formatRunCounts(summary.counts),
       );
+    });
+  });
+
+program
+  .command('approve')
+  .description("apply the deactivations a school's running sync holds back (mass-change safety)")
+  .requiredOption('-s, --school <id>', 'School ID')
+  .action(async (options: { school: string }) => {
+    await withParts(async ({ db, client }) => {
+      const { workflowId, held } = await approveHeldDeactivations(db, client, options.school);
+      const what = Object.entries(held)
+        .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
+        .join(', ');
+      console.log(`Approved: ${what} will be deactivated by ${workflowId}\n  ${workflowUrl(workflowId)}`);
     });
   });
 

@@ -26,11 +26,12 @@ import {
   LOCAL_TEMPORAL_UI_PORT,
   localPostgresDir,
   localTemporalDbFile,
+  useSimulatorServiceAccount,
 } from '../infra/local-defaults';
 import { projectRoot } from '../infra/paths';
 import { installTemporalCli } from '../infra/temporal-cli';
 import { isListening, startTemporalDevServer } from '../infra/temporal-dev-server';
-import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../simulator/server';
+import { createSimulator } from '../simulator/server';
 import { generateDataset } from '../simulator/generate';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
 import { createWorker } from '../workers/create-worker';
@@ -96,12 +97,7 @@ async function main() {
         stops.push(() => simulator.close());
         log(`Campus Cloud simulator (demo dataset) at ${simulator.url}`);
       }
-      // The simulator's service account, unless the operator set real credentials.
-      const credentials = config.sis.credentials;
-      if ('usernameEnv' in credentials) {
-        process.env[credentials.usernameEnv] ??= DEFAULT_USERNAME;
-        process.env[credentials.passwordEnv] ??= DEFAULT_PASSWORD;
-      }
+      useSimulatorServiceAccount(config);
     }
 
     const nativeConnection = await NativeConnection.connect(temporalConnectionOptions());
