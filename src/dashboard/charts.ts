@@ -73,7 +73,7 @@ export function recordBars(rows: { label: string; active: number; total: number 
     </g>`;
   });
   return html`<svg
-    class="chart"
+    class="chart bars"
     viewBox="0 0 ${width} ${height}"
     role="img"
     aria-label="Records in CourseKey per type"

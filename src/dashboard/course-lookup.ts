@@ -74,7 +74,8 @@ export interface CourseMember {
   active: boolean;
   /** Whether the user exists in CourseKey and is active there. */
   userActive: boolean | null;
-  updatedAt: string;
+  /** When the SIS last changed this membership after it was first synced; null if never. */
+  changedAt: string | null;
 }
 
 export interface CourseDetails {
@@ -137,6 +138,7 @@ export async function courseDetails(
         'm.sis_status',
         'm.active',
         'm.updated_at',
+        'm.created_at',
         'u.first_name',
         'u.last_name',
         'u.email',
@@ -192,7 +194,7 @@ export async function courseDetails(
       sisStatus: m.sis_status,
       active: m.active,
       userActive: m.user_active,
-      updatedAt: m.updated_at.toISOString(),
+      changedAt: m.updated_at > m.created_at ? m.updated_at.toISOString() : null,
     })),
     openIssues: issues,
   };

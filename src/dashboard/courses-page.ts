@@ -89,7 +89,7 @@ export function courseDetailsBody(course: CourseDetails, timeZone: string): Safe
   const students = course.members.filter((m) => m.role === 'student');
   const withoutEmail = course.members.filter((m) => m.active && !m.email);
   const since = Date.now() - RECENT_DAYS * 86_400_000;
-  const recent = course.members.filter((m) => Date.parse(m.updatedAt) >= since);
+  const recent = course.members.filter((m) => m.changedAt !== null && Date.parse(m.changedAt) >= since);
   return html`<h1>${course.sectionCode} · ${course.title}</h1>
     <p class="sub">SIS id <code>${course.sisKey}</code> · term ${course.termSisId}</p>
     <div class="grid">
@@ -219,11 +219,11 @@ export function courseDetailsBody(course: CourseDetails, timeZone: string): Safe
           : html`<table>
               <tbody>
                 ${recent
-                  .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+                  .sort((a, b) => b.changedAt!.localeCompare(a.changedAt!))
                   .map(
                     (m) =>
                       html`<tr>
-                        <td>${formatTime(m.updatedAt, timeZone)}</td>
+                        <td>${formatTime(m.changedAt, timeZone)}</td>
                         <td>${m.name}</td>
                         <td>${m.role}, now ${m.sisStatus} (${m.active ? 'active' : 'inactive'})</td>
                       </tr>`,

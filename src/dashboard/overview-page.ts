@@ -75,9 +75,15 @@ function issuesCard(insights: SchoolInsights): SafeHtml {
     <div class="stat-label">Open issues</div>
     <div class="stat" data-open-issues>${formatCount(issues.blocking + issues.warning + issues.info)}</div>
     <div class="severity-row">
-      <a href="${link('blocking')}"><span class="pill blocking">${issues.blocking} blocking</span></a>
-      <a href="${link('warning')}"><span class="pill warning">${issues.warning} warnings</span></a>
-      <a href="${link('info')}"><span class="pill info">${issues.info} info</span></a>
+      <a href="${link('blocking')}"
+        ><span class="pill ${issues.blocking ? 'blocking' : 'none'}">${issues.blocking} blocking</span></a
+      >
+      <a href="${link('warning')}"
+        ><span class="pill ${issues.warning ? 'warning' : 'none'}">${issues.warning} warnings</span></a
+      >
+      <a href="${link('info')}"
+        ><span class="pill ${issues.info ? 'info' : 'none'}">${issues.info} info</span></a
+      >
     </div>
   </div>`;
 }

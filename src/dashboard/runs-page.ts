@@ -16,8 +16,8 @@ export function runsBody(status: SchoolStatus, runLink: (workflowId: string) => 
   const oldestFirst = [...status.runs].reverse();
   return html`<h1>Run history</h1>
     <p class="sub">
-      The last ${status.runs.length} sync runs. Each opens in the Temporal Web UI, where every step of the run
-      is recorded.
+      ${status.runs.length === 1 ? 'The only run so far.' : `The last ${status.runs.length} runs.`} Each opens
+      in the Temporal Web UI, where every step of the run is recorded.
     </p>
     ${
       status.runs.length === 0

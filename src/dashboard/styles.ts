@@ -36,7 +36,7 @@ tr:last-child td { border-bottom: 0; }
 .pill.warning { background: #fef3c7; color: var(--warn); }
 .pill.blocking, .pill.bad { background: #fee2e2; color: var(--bad); }
 .pill.info { background: #e0f2fe; color: var(--info); }
-.pill.muted { background: #f3f4f6; color: var(--muted); }
+.pill.muted, .pill.none { background: #f3f4f6; color: var(--muted); }
 .severity-row { display: flex; gap: 12px; flex-wrap: wrap; }
 .severity-row a { text-decoration: none; }
 .empty { color: var(--muted); font-style: italic; }
@@ -52,6 +52,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 .chart { width: 100%; height: auto; display: block; }
+.chart.bars { max-width: 620px; }
 .legend { display: flex; gap: 16px; flex-wrap: wrap; font-size: 13px; color: var(--muted); margin-top: 6px; }
 .legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; background: var(--swatch); }
 .legend .created { --swatch: #2563eb; } .legend .updated { --swatch: #0d9488; }

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { courseKeyApi } from '../api/plugin';
+import { insightsApiPlugin } from '../dashboard/insights-api';
 import { dashboardPlugin } from '../dashboard/plugin';
 import type { Database } from '../db/database';
 
@@ -26,7 +27,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
   });
   await app.register(courseKeyApi, { prefix: '/api/v1', db: deps.db });
   const temporal = deps.temporal;
-  if (temporal)
-    await app.register(dashboardPlugin, { db: deps.db, temporal, temporalUiUrl: deps.temporalUiUrl });
+  if (temporal) {
+    const dashboard = { db: deps.db, temporal, temporalUiUrl: deps.temporalUiUrl };
+    await app.register(dashboardPlugin, dashboard);
+    await app.register(insightsApiPlugin, dashboard);
+  }
   return app;
 }
