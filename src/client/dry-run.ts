@@ -94,6 +94,8 @@ async function main(): Promise<number> {
       last = line;
       await Promise.race([sleep(1000), result.catch(() => {})]);
     }
+    const final = await progressLine(db, workflowId);
+    if (final && final !== last) console.log(final);
     try {
       await result;
     } catch (err) {
