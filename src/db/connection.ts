@@ -16,7 +16,9 @@ export function databaseUrl(): string {
 }
 
 export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: maxConnections }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+  // An idle connection dropped by the server (a restart, Ctrl-C reaching PostgreSQL first) is
+  // replaced on next use; without a listener it would crash the process.
+  pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

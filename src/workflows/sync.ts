@@ -2,13 +2,7 @@
  * The per-school run a Temporal Schedule starts every interval: records the run, syncs the roster
  * in a child workflow, and returns counts per record type (numbers only, never personal data).
  */
-import {
-  ApplicationFailure,
-  executeChild,
-  patched,
-  proxyActivities,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
 import type { RunSummary } from '../activities/sync-runs';
@@ -19,8 +13,8 @@ export interface SyncInput {
   schoolId: string;
 }
 
-/** A run's counts, plus what attendance posting sent (absent in runs from before posting existed). */
-export type SyncResult = RunSummary & { held: DeactivationCounts; posting?: PostingCounts };
+/** A run's counts, what it holds back for approval, and what attendance posting sent. */
+export type SyncResult = RunSummary & { held: DeactivationCounts; posting: PostingCounts };
 
 const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -41,19 +35,16 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
     kind: 'sync',
   });
   let held: DeactivationCounts;
-  let posting: PostingCounts | undefined;
+  let posting: PostingCounts;
   try {
     ({ held } = await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
       workflowId: rosterWorkflowId(workflowId),
     }));
-    // Runs started before attendance posting existed replay without it.
-    if (patched('attendance-posting')) {
-      posting = await executeChild(AttendancePostingWorkflow, {
-        args: [{ schoolId: input.schoolId, syncRunId }],
-        workflowId: postingWorkflowId(workflowId),
-      });
-    }
+    posting = await executeChild(AttendancePostingWorkflow, {
+      args: [{ schoolId: input.schoolId, syncRunId }],
+      workflowId: postingWorkflowId(workflowId),
+    });
   } catch (err) {
     const message = rootCause(err);
     await finishSyncRun({ syncRunId, status: 'failed', message });
@@ -63,7 +54,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
     );
   }
   const summary = await finishSyncRun({ syncRunId, status: 'completed', held });
-  return posting ? { ...summary, held, posting } : { ...summary, held };
+  return { ...summary, held, posting };
 }
 
 /** The innermost failure says what went wrong; the wrappers only say where. */

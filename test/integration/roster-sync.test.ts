@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { after, before, test } from 'node:test';
-import { rosterWorkflowId } from '../../src/workflows/sync';
+import { postingWorkflowId, rosterWorkflowId } from '../../src/workflows/sync';
 import { campusToday } from '../../src/coursekey/sync-window';
 import { expectedRoster, expectedSessionCount } from '../support/expected-roster';
 import { countRows, rosterChecksum } from '../support/roster-queries';
@@ -169,7 +169,11 @@ test('no workflow history holds a student name or email or the SIS password', as
     .execute();
   const histories = await workflowHistories(
     env.client,
-    runs.flatMap((run) => [run.workflow_id, rosterWorkflowId(run.workflow_id)]),
+    runs.flatMap((run) => [
+      run.workflow_id,
+      rosterWorkflowId(run.workflow_id),
+      postingWorkflowId(run.workflow_id),
+    ]),
   );
   const text = JSON.stringify(histories).toLowerCase();
   assert.ok(text.includes('rostersyncworkflow'), 'histories were fetched');
@@ -186,11 +190,18 @@ test('no workflow history holds a student name or email or the SIS password', as
 
   // `SAVE_HISTORIES=1 npm test -- test/integration/roster-sync.test.ts` refreshes the replay fixtures.
   if (process.env.SAVE_HISTORIES) {
-    const ids = [runs[0]!.workflow_id, rosterWorkflowId(runs[0]!.workflow_id)];
-    const [sync, roster] = await workflowHistories(env.client, ids);
-    const fixture = (workflowId: string, history: typeof sync) =>
-      `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(history!)}}`;
-    writeFileSync('test/histories/sync-workflow.json', fixture(ids[0]!, sync));
-    writeFileSync('test/histories/roster-sync-workflow.json', fixture(ids[1]!, roster));
+    const first = runs[0]!.workflow_id;
+    const fixtures = {
+      'sync-workflow.json': first,
+      'roster-sync-workflow.json': rosterWorkflowId(first),
+      'attendance-posting-workflow.json': postingWorkflowId(first),
+    };
+    for (const [file, workflowId] of Object.entries(fixtures)) {
+      const [history] = await workflowHistories(env.client, [workflowId]);
+      writeFileSync(
+        `test/histories/${file}`,
+        `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(history!)}}`,
+      );
+    }
   }
 });
