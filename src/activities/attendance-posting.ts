@@ -10,10 +10,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { computeCourseAttendance, storeAttendanceRecords } from '../db/course-attendance';
 import {
+  analyzeAttendanceRecords,
   dueLastDates,
   dueRecords,
   recordPostedLastDates,
   recordSisAnswers,
+  type DueRecord,
   type SisAnswer,
 } from '../db/attendance-ledger';
 import { withHeartbeat } from './heartbeat';
@@ -90,9 +92,23 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           };
           // A dry run reports what the SIS holds; it never writes to it.
           if (dryRun) return { ...progress, done: true };
-          for (let call = 0; call < input.maxCalls; call++) {
-            const due = await dueRecords(db, input.schoolId, progress.afterId, MAX_RECORDS_PER_CALL);
+          // The first activity of a run posts right after the compute phase wrote the records.
+          if (input.afterId === null) await analyzeAttendanceRecords(db);
+          const read = (afterId: string | null) => {
+            const pending = dueRecords(db, input.schoolId, afterId, MAX_RECORDS_PER_CALL);
+            // Awaited later; a failed read must not become an unhandled rejection meanwhile.
+            pending.catch(() => undefined);
+            return pending;
+          };
+          let next: Promise<DueRecord[]> | undefined = read(progress.afterId);
+          for (let call = 0; next && call < input.maxCalls; call++) {
+            const due: DueRecord[] = await next;
             if (due.length === 0) return { ...progress, done: true };
+            // The next call's records are the due ones after this call's last id: this call's
+            // answers cannot change them (a record has one ledger key), so they are read while
+            // the SIS answers. Still one PostAttendance call at a time, each answer recorded first.
+            const more = due.length === MAX_RECORDS_PER_CALL;
+            next = more && call + 1 < input.maxCalls ? read(due[due.length - 1]!.id) : undefined;
             const response = await sis.postAttendance({
               records: due.map((record) => ({
                 externalId: record.id,
@@ -125,6 +141,8 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             await recordSisAnswers(db, input.schoolId, input.syncRunId, answers);
             progress.posted += due.length;
             progress.afterId = due[due.length - 1]!.id;
+            // A short read was the last one: nothing is due after it.
+            if (!more) return { ...progress, done: true };
           }
           return progress;
         }),
@@ -141,22 +159,27 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
         withHeartbeat(async () => {
           const { sis, dryRun } = await schools.forRun(input.syncRunId);
           if (dryRun) return { done: true, posted: 0, requests: 0 };
+          // One read of the whole ledger for this activity's calls, not one per call: posting LDAs
+          // does not change which other LDAs are due, and each call's are recorded before the next.
+          const due = await dueLastDates(db, input.schoolId, input.maxCalls * MAX_RECORDS_PER_CALL);
           let posted = 0;
           for (let call = 0; call < input.maxCalls; call++) {
-            const due = await dueLastDates(db, input.schoolId, MAX_RECORDS_PER_CALL);
-            if (due.length === 0) return { done: true, posted, requests: call };
+            const chunk = due.slice(call * MAX_RECORDS_PER_CALL, (call + 1) * MAX_RECORDS_PER_CALL);
+            if (chunk.length === 0) return { done: true, posted, requests: call };
             await sis.postAttendance({
               records: [],
-              lastDatesAttended: due.map((lda) => ({
+              lastDatesAttended: chunk.map((lda) => ({
                 scheduledCourseId: lda.course_sis_key,
                 studentId: lda.student_sis_id,
                 lastDateAttended: lda.last_date_attended,
               })),
             });
-            await recordPostedLastDates(db, input.schoolId, input.syncRunId, due);
-            posted += due.length;
+            await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
+            posted += chunk.length;
           }
-          return { done: false, posted, requests: input.maxCalls };
+          // A full read may have left more behind; a short one was all there was.
+          const more = due.length === input.maxCalls * MAX_RECORDS_PER_CALL;
+          return { done: !more, posted, requests: input.maxCalls };
         }),
       );
     },

@@ -16,7 +16,15 @@ export interface DueRecord {
   absent_minutes: number;
 }
 
-/** The next `limit` due records after the cursor (a record id), in id order. */
+/**
+ * The next `limit` due records after the cursor (a record id), in id order. The plan this needs is
+ * a walk of attendance_records_by_school from the cursor that probes the ledger's primary key per
+ * record and stops at `limit`; a hash join instead reads the whole ledger and every record after
+ * the cursor on each call (40 ms at 40,000 records, so quadratic over a run). The LIMIT 1 keeps
+ * the ledger lookup a per-record probe whatever the ledger's statistics say (it grows by 500 rows
+ * a call, faster than autovacuum analyzes it); the records' statistics are refreshed before
+ * posting (analyzeAttendanceRecords).
+ */
 export async function dueRecords(
   db: Kysely<Database>,
   schoolId: string,
@@ -25,13 +33,19 @@ export async function dueRecords(
 ): Promise<DueRecord[]> {
   return db
     .selectFrom('attendance_records as r')
-    .leftJoin('attendance_ledger as l', (join) =>
-      join
-        .onRef('l.school_id', '=', 'r.school_id')
-        .onRef('l.course_sis_key', '=', 'r.course_sis_key')
-        .onRef('l.student_sis_id', '=', 'r.student_sis_id')
-        .onRef('l.attendance_date', '=', 'r.attendance_date')
-        .onRef('l.type', '=', 'r.type'),
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('attendance_ledger as l')
+          .select(['l.attended_minutes', 'l.absent_minutes'])
+          .whereRef('l.school_id', '=', 'r.school_id')
+          .whereRef('l.course_sis_key', '=', 'r.course_sis_key')
+          .whereRef('l.student_sis_id', '=', 'r.student_sis_id')
+          .whereRef('l.attendance_date', '=', 'r.attendance_date')
+          .whereRef('l.type', '=', 'r.type')
+          .limit(1)
+          .as('l'),
+      (join) => join.onTrue(),
     )
     .select([
       'r.id',
@@ -52,6 +66,15 @@ export async function dueRecords(
     .execute();
 }
 
+/**
+ * Refreshes the planner's statistics of attendance_records, which the compute phase has just
+ * filled: with the counts of before (none, on a first run) the planner reads and sorts every
+ * record after the cursor instead of walking the id index and stopping at the limit.
+ */
+export async function analyzeAttendanceRecords(db: Kysely<Database>): Promise<void> {
+  await sql`ANALYZE attendance_records`.execute(db);
+}
+
 export interface SisAnswer {
   record: DueRecord;
   status: 'accepted' | 'rejected';
@@ -59,6 +82,12 @@ export interface SisAnswer {
   attendanceId: string | null;
 }
 
+/**
+ * Stores the SIS's answers for the records of one call. One statement with one array parameter per
+ * column (unnest) rather than 11 parameters per row: this write sits between two PostAttendance
+ * calls (the next waits for it), and binding 5,500 parameters made it 12 ms a call instead of
+ * 8.5 ms. The minutes stored are the ones sent, so a record edited while in flight stays due.
+ */
 export async function recordSisAnswers(
   db: Kysely<Database>,
   schoolId: string,
@@ -66,38 +95,34 @@ export async function recordSisAnswers(
   answers: SisAnswer[],
 ): Promise<void> {
   if (answers.length === 0) return;
-  await db
-    .insertInto('attendance_ledger')
-    .values(
-      answers.map(({ record, status, message, attendanceId }) => ({
-        school_id: schoolId,
-        course_sis_key: record.course_sis_key,
-        student_sis_id: record.student_sis_id,
-        attendance_date: record.attendance_date,
-        type: record.type,
-        attended_minutes: record.attended_minutes,
-        absent_minutes: record.absent_minutes,
-        status,
-        sis_message: message,
-        sis_attendance_id: attendanceId,
-        sync_run_id: syncRunId,
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict
-        .columns(['school_id', 'course_sis_key', 'student_sis_id', 'attendance_date', 'type'])
-        .doUpdateSet({
-          attended_minutes: sql.ref('excluded.attended_minutes'),
-          absent_minutes: sql.ref('excluded.absent_minutes'),
-          status: sql.ref('excluded.status'),
-          sis_message: sql.ref('excluded.sis_message'),
-          // A rejection does not forget the id the SIS gave the record when it last accepted it.
-          sis_attendance_id: sql`coalesce(excluded.sis_attendance_id, attendance_ledger.sis_attendance_id)`,
-          sync_run_id: sql.ref('excluded.sync_run_id'),
-          posted_at: sql`now()`,
-        }),
-    )
-    .execute();
+  const column = <T>(pick: (answer: SisAnswer) => T) => answers.map(pick);
+  await sql`
+    INSERT INTO attendance_ledger (school_id, course_sis_key, student_sis_id, attendance_date, type,
+      attended_minutes, absent_minutes, status, sis_message, sis_attendance_id, sync_run_id)
+    SELECT ${schoolId}, a.course_sis_key, a.student_sis_id, a.attendance_date, a.type,
+      a.attended_minutes, a.absent_minutes, a.status, a.sis_message, a.sis_attendance_id, ${syncRunId}::bigint
+    FROM unnest(
+      ${column((a) => a.record.course_sis_key)}::text[],
+      ${column((a) => a.record.student_sis_id)}::text[],
+      ${column((a) => a.record.attendance_date)}::date[],
+      ${column((a) => a.record.type)}::text[],
+      ${column((a) => a.record.attended_minutes)}::integer[],
+      ${column((a) => a.record.absent_minutes)}::integer[],
+      ${column((a) => a.status)}::text[],
+      ${column((a) => a.message)}::text[],
+      ${column((a) => a.attendanceId)}::text[]
+    ) AS a (course_sis_key, student_sis_id, attendance_date, type, attended_minutes, absent_minutes,
+      status, sis_message, sis_attendance_id)
+    ON CONFLICT (school_id, course_sis_key, student_sis_id, attendance_date, type) DO UPDATE SET
+      attended_minutes = excluded.attended_minutes,
+      absent_minutes = excluded.absent_minutes,
+      status = excluded.status,
+      sis_message = excluded.sis_message,
+      -- A rejection does not forget the id the SIS gave the record when it last accepted it.
+      sis_attendance_id = coalesce(excluded.sis_attendance_id, attendance_ledger.sis_attendance_id),
+      sync_run_id = excluded.sync_run_id,
+      posted_at = now()
+  `.execute(db);
 }
 
 export interface DueLastDate {
