@@ -145,13 +145,15 @@ async function main() {
     const running = worker.run();
     simulator.resetStats();
     console.log(`[bench] posting (${sections.length} sections, ${checkIns.length} check-ins)`);
+    const workflowId = `posting:${config.schoolId}-bench-${Date.now()}`;
     const started = performance.now();
     const counts = await client.workflow.execute(AttendancePostingWorkflow, {
       taskQueue,
-      workflowId: `posting:${config.schoolId}-bench-${Date.now()}`,
+      workflowId,
       args: [{ schoolId: config.schoolId, syncRunId: run.id }],
     });
     const wallMs = performance.now() - started;
+    const phases = activityPhases((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []);
     const stats = simulator.getStats();
     worker.shutdown();
     await running;
@@ -208,6 +210,9 @@ async function main() {
       floorParallelMs,
       ratio: wallMs / floorSequentialMs,
       ratioToParallelFloor: wallMs / floorParallelMs,
+      phases,
+      /** Above the CPU count, other jobs competed with this run and the figures mean little. */
+      loadAverage1m: os.loadavg()[0]!,
     };
     mkdirSync(path.dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -234,6 +239,8 @@ function writeDocs(r: {
   floorParallelMs: number;
   ratio: number;
   ratioToParallelFloor: number;
+  phases: Phase[];
+  loadAverage1m: number;
 }) {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const n = (value: number) => value.toLocaleString('en-US');
@@ -244,7 +251,7 @@ function writeDocs(r: {
     'Reproduce with `npm run bench:attendance` (`bench/attendance-posting.ts`; raw figures in `bench/results/attendance-posting.json`).',
     '',
     `- Date: ${r.date}`,
-    `- Machine: ${r.machine}`,
+    `- Machine: ${r.machine}; 1-minute load average at the end ${r.loadAverage1m.toFixed(2)}`,
     `- Data: simulator preset \`large\`, seed 1; ${n(r.sections)} sections' roster written from the dataset, ${n(r.checkIns)} generated check-ins; AttendancePostingWorkflow run directly (worker, simulator and bench in one process).`,
     '- Floor: the same PostAttendance bodies, prepared beforehand, sent with the same client to a fresh simulator: one call at a time (as the workflow sends them, so a crash can repeat at most one call) and 8 at a time.',
     '',
@@ -261,6 +268,14 @@ function writeDocs(r: {
     `| SIS requests (PostAttendance / all incl. Authenticate) | ${n(r.sisRequests)} / ${n(r.sisRequestsTotal)} |`,
     `| wall time, workflow start to result (compute + post) | ${s(r.wallMs)} |`,
     '',
+    'Where the time goes (from the workflow history; span is first scheduled to last completed, busy is the sum of each activity’s scheduled-to-completed time, which overlap for the compute batches):',
+    '',
+    '| activity | count | span | busy (sum) |',
+    '| --- | --- | --- | --- |',
+    ...r.phases.map(
+      (p) => `| ${p.activity} | ${p.count} | ${s(p.firstMs)} → ${s(p.lastMs)} | ${s(p.busyMs)} |`,
+    ),
+    '',
     END_MARK,
   ].join('\n');
   const text = readFileSync(docsFile, 'utf8');
@@ -269,6 +284,58 @@ function writeDocs(r: {
     ? text.replace(new RegExp(`${escape(START_MARK)}[\\s\\S]*?${escape(END_MARK)}`), section)
     : `${text.trimEnd()}\n\n${heading}\n\n${section}\n`;
   writeFileSync(docsFile, next);
+}
+
+interface Phase {
+  activity: string;
+  count: number;
+  /** First scheduled and last completed, from the workflow's start. */
+  firstMs: number;
+  lastMs: number;
+  busyMs: number;
+}
+
+type EventLike = {
+  eventId?: unknown;
+  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
+};
+
+const timeMs = (event: EventLike) =>
+  Number(String(event.eventTime?.seconds ?? 0)) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+
+/** Per activity type: how many ran, when the first was scheduled and the last completed, time spent. */
+function activityPhases(events: readonly EventLike[]): Phase[] {
+  const origin = events[0] ? timeMs(events[0]) : 0;
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const phases = new Map<string, Phase>();
+  for (const event of events) {
+    const attributes = event.activityTaskScheduledEventAttributes;
+    if (attributes) {
+      scheduled.set(String(event.eventId), {
+        type: attributes.activityType?.name ?? 'unknown',
+        at: timeMs(event) - origin,
+      });
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    const task = completed && scheduled.get(String(completed.scheduledEventId));
+    if (!task) continue;
+    const at = timeMs(event) - origin;
+    const phase = phases.get(task.type) ?? {
+      activity: task.type,
+      count: 0,
+      firstMs: task.at,
+      lastMs: at,
+      busyMs: 0,
+    };
+    phase.count++;
+    phase.firstMs = Math.min(phase.firstMs, task.at);
+    phase.lastMs = Math.max(phase.lastMs, at);
+    phase.busyMs += at - task.at;
+    phases.set(task.type, phase);
+  }
+  return [...phases.values()];
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
