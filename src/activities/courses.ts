@@ -74,7 +74,35 @@ function deliveryMethodChangedIssue(
 
 const isRecordProblem = (err: unknown) => err instanceof SisBadRecordError || err instanceof SisRequestError;
 
+/**
+ * Catalog courses of the run in progress, shared by its section pages in this worker: a catalog
+ * course is taught in many sections, and one GetCourse per run is enough.
+ */
+class RunCatalog {
+  /** A few runs at once (schools sync in parallel); the oldest run's courses are dropped first. */
+  private static readonly RUNS_KEPT = 8;
+  private readonly runs = new Map<string, Map<string, Promise<Course>>>();
+
+  get(syncRunId: string, courseId: string, fetch: () => Promise<Course>): Promise<Course> {
+    let courses = this.runs.get(syncRunId);
+    if (!courses) {
+      courses = new Map();
+      this.runs.set(syncRunId, courses);
+      if (this.runs.size > RunCatalog.RUNS_KEPT) this.runs.delete(this.runs.keys().next().value!);
+    }
+    let course = courses.get(courseId);
+    if (!course) {
+      course = fetch();
+      // A failed fetch is not remembered: the next page (or retry) asks again.
+      course.catch(() => courses.delete(courseId));
+      courses.set(courseId, course);
+    }
+    return course;
+  }
+}
+
 export function createCourseActivities(db: Kysely<Database>, schools: SchoolContexts) {
+  const runCatalog = new RunCatalog();
   return {
     /** Term ids whose dates can hold a section inside the school's sync window. */
     async listSyncTerms(input: { syncRunId: string }): Promise<string[]> {
@@ -132,7 +160,10 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         await Promise.all(
           [...new Set(inWindow.map((section) => section.courseId))].map(async (courseId) => {
             try {
-              catalog.set(courseId, await sis.getCourse(courseId));
+              catalog.set(
+                courseId,
+                await runCatalog.get(input.syncRunId, courseId, () => sis.getCourse(courseId)),
+              );
             } catch (err) {
               if (!isRecordProblem(err)) throw err;
               issues.push(quarantineIssue('courses', `catalog ${courseId}`, err));
