@@ -58,12 +58,12 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<Roster
   });
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
 
-  const termIds = await listSyncTerms(run);
-  for (const termId of termIds) {
-    await allPages((page) => syncSectionsPage({ ...run, termId, page }));
-  }
-
-  await Promise.all([
+  // Sections and the user lists do not depend on each other: fetch them side by side.
+  const [termIds] = await Promise.all([
+    listSyncTerms(run).then(async (termIds) => {
+      for (const termId of termIds) await allPages((page) => syncSectionsPage({ ...run, termId, page }));
+      return termIds;
+    }),
     allPages((page) => syncUsersPage({ ...run, list: 'users', page })),
     allPages((page) => syncUsersPage({ ...run, list: 'students', page })),
     allPages((page) => syncUsersPage({ ...run, list: 'instructors', page })),
