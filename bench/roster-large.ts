@@ -21,7 +21,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import * as prettier from 'prettier';
 import type { RunSummary } from '../src/activities/sync-runs';
-import { enableSchool } from '../src/client/school-schedules';
+import { enableSchool, storeSchoolConfig } from '../src/client/school-schedules';
 import { loadSchoolConfig } from '../src/config/load-school-config';
 import type { SchoolConfig } from '../src/config/school-config';
 import type { Database } from '../src/db/database';
@@ -804,7 +804,7 @@ async function bench(cleanups: Cleanups) {
   const taskQueue = `bench-${config.schoolId}`;
   await enableSchool(syncDb.db, client, config, { taskQueue, paused: true });
   // The floor's tables need the school row their foreign keys point at, nothing else.
-  await enableSchoolRowOnly(floorDb.db, config);
+  await storeSchoolConfig(floorDb.db, config);
 
   console.log('[bench] starting the worker process (bundles the workflows)');
   const worker = await WorkerProcess.start({
@@ -877,21 +877,6 @@ async function bench(cleanups: Cleanups) {
   console.log(
     `\n[bench] wrote ${path.relative(projectRoot, resultsFile)} and ${path.relative(projectRoot, docsFile)}`,
   );
-}
-
-async function enableSchoolRowOnly(db: Kysely<Database>, config: SchoolConfig): Promise<void> {
-  await db
-    .insertInto('schools')
-    .values({
-      id: config.schoolId,
-      name: config.name,
-      campus_id: config.campusId,
-      time_zone: config.timeZone,
-      environment: config.environment,
-      sis_base_url: config.sis.baseUrl,
-      config: JSON.stringify(config),
-    })
-    .execute();
 }
 
 main().catch((err) => {

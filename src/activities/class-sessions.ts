@@ -106,8 +106,7 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
       batchSize: number;
     }): Promise<number> {
       return withSisFailures(async () => {
-        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
-        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
+        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
         const zone = config.timeZone;
         const sections = await sectionBatch(db, input);
         const counts: BatchCounts = emptyCounts();

@@ -32,8 +32,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
       batchSize: number;
     }): Promise<number> {
       return withSisFailures(async () => {
-        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
-        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
+        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
         const sections = await sectionBatch(db, input);
         const courseKeys = sections.map((section) => section.sis_key);
         const counts = emptyCounts();

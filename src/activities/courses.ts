@@ -125,8 +125,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       page: number;
     }): Promise<SectionsPageResult> {
       return withSisFailures(async () => {
-        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
-        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
+        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
         const listing = await sis.getTermSchedule(input.termId, input.page, config.sis.pageSize);
         const counts = emptyCounts();
         counts.fetched = listing.items.length + listing.rejected.length;

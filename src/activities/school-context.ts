@@ -12,12 +12,15 @@ import { ConfigError, parseSchoolConfig } from '../config/load-school-config';
 import type { SchoolConfig } from '../config/school-config';
 import { contentHash } from '../db/content-hash';
 import type { Database } from '../db/database';
+import type { RunTarget } from '../db/run-bookkeeping';
 
 export interface SchoolContext {
   config: SchoolConfig;
   sis: CampusCloudClient;
   /** A dry run reads everything and writes only its report. */
   dryRun: boolean;
+  /** Where the run's issues and counts go. */
+  target: RunTarget;
 }
 
 const secretsFile = z.object({ username: z.string().min(1), password: z.string().min(1) });
@@ -72,7 +75,13 @@ export class SchoolContexts {
       );
     }
     const config = parseSchoolConfig(raw, `configuration of school ${run.school_id}`);
-    return { config, sis: this.client(config), dryRun: run.kind === 'dry-run' };
+    const dryRun = run.kind === 'dry-run';
+    return {
+      config,
+      sis: this.client(config),
+      dryRun,
+      target: { schoolId: run.school_id, syncRunId, dryRun },
+    };
   }
 
   private client(config: SchoolConfig): CampusCloudClient {

@@ -117,8 +117,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
       page: number;
     }): Promise<UsersPageResult> {
       return withSisFailures(async () => {
-        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
-        const run = { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun };
+        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
         const listing: Page<unknown> = await fetchList(
           sis,
           input.list,

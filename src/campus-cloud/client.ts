@@ -37,25 +37,18 @@ export interface Page<T> {
 
 type Query = Record<string, string | number | undefined>;
 
-const idFields = [
-  'scheduledCourseId',
-  'studentId',
-  'userId',
-  'instructorId',
-  'enrollmentId',
-  'scheduleId',
-  'courseId',
-];
-
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`).join('; ');
 }
 
-function sisIdOf(raw: unknown): string | undefined {
+/**
+ * The record's own id, to name it in an issue. Only its own: a section that lost its id must not
+ * be named by its catalog course id, or the real section would look vanished.
+ */
+function sisIdOf(raw: unknown, idField: string): string | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const record = raw as Record<string, unknown>;
-  const field = idFields.find((name) => typeof record[name] === 'string' || typeof record[name] === 'number');
-  return field ? String(record[field]) : undefined;
+  const value = (raw as Record<string, unknown>)[idField];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 export class CampusCloudClient {
@@ -176,7 +169,9 @@ export class CampusCloudClient {
   private async getOne<T extends z.ZodType>(endpoint: string, query: Query, item: T): Promise<z.infer<T>> {
     const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
     const parsed = item.safeParse(raw);
-    if (!parsed.success) throw new SisBadRecordError(endpoint, sisIdOf(raw), describeIssues(parsed.error));
+    if (!parsed.success) {
+      throw new SisBadRecordError(endpoint, String(Object.values(query)[0]), describeIssues(parsed.error));
+    }
     return parsed.data;
   }
 
@@ -184,28 +179,34 @@ export class CampusCloudClient {
     endpoint: string,
     query: Query,
     item: T,
+    idField: string,
   ): Promise<Page<z.infer<T>>> {
     const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
     const envelope = schema.pageEnvelope.safeParse(raw);
     if (!envelope.success) {
       throw new SisTransientError(`${endpoint}: malformed page envelope (${describeIssues(envelope.error)})`);
     }
-    return { ...envelope.data, ...validateItems(endpoint, envelope.data.data, item) };
+    return { ...envelope.data, ...validateItems(endpoint, envelope.data.data, item, idField) };
   }
 
   // ---- endpoints --------------------------------------------------------------------------------
 
   getTerms(campusId: string, from?: string, to?: string, page = 1, pageSize = 1000) {
-    return this.getPage('GetTerm', { campusId, from, to, page, pageSize }, schema.term);
+    return this.getPage('GetTerm', { campusId, from, to, page, pageSize }, schema.term, 'termId');
   }
   getTerm(termId: string) {
     return this.getOne('GetTerm', { termId }, schema.term);
   }
   getSessions(termId: string) {
-    return this.getPage('GetSessions', { termId, page: 1, pageSize: 1000 }, schema.termSession);
+    return this.getPage('GetSessions', { termId, page: 1, pageSize: 1000 }, schema.termSession, 'sessionId');
   }
   getTermSchedule(termId: string, page: number, pageSize: number, sessionId?: string) {
-    return this.getPage('GetTermSchedule', { termId, sessionId, page, pageSize }, schema.termScheduleEntry);
+    return this.getPage(
+      'GetTermSchedule',
+      { termId, sessionId, page, pageSize },
+      schema.termScheduleEntry,
+      'scheduledCourseId',
+    );
   }
   getScheduledCourse(scheduledCourseId: string) {
     return this.getOne('GetScheduledCourse', { scheduledCourseId }, schema.section);
@@ -214,22 +215,32 @@ export class CampusCloudClient {
     return this.getOne('GetCourse', { courseId }, schema.course);
   }
   getUsers(campusId: string, page: number, pageSize: number) {
-    return this.getPage('GetUsers', { campusId, page, pageSize }, schema.user);
+    return this.getPage('GetUsers', { campusId, page, pageSize }, schema.user, 'userId');
   }
   getUser(userId: string) {
     return this.getOne('GetUser', { userId }, schema.user);
   }
   getInstructors(campusId: string, page: number, pageSize: number) {
-    return this.getPage('GetInstructors', { campusId, page, pageSize }, schema.instructor);
+    return this.getPage('GetInstructors', { campusId, page, pageSize }, schema.instructor, 'instructorId');
   }
   getStudents(campusId: string, page: number, pageSize: number, modifiedSince?: string) {
-    return this.getPage('GetStudents', { campusId, page, pageSize, modifiedSince }, schema.student);
+    return this.getPage(
+      'GetStudents',
+      { campusId, page, pageSize, modifiedSince },
+      schema.student,
+      'studentId',
+    );
   }
   getStudentById(studentId: string) {
     return this.getOne('GetStudentByID', { studentId }, schema.student);
   }
   getEnrollment(scheduledCourseId: string, page: number, pageSize: number) {
-    return this.getPage('GetEnrollment', { scheduledCourseId, page, pageSize }, schema.enrollment);
+    return this.getPage(
+      'GetEnrollment',
+      { scheduledCourseId, page, pageSize },
+      schema.enrollment,
+      'enrollmentId',
+    );
   }
   async getSchedule(scheduledCourseId: string) {
     const raw = await this.send('GetSchedule', { method: 'get', searchParams: { scheduledCourseId } });
@@ -237,7 +248,7 @@ export class CampusCloudClient {
     if (!envelope.success) {
       throw new SisTransientError(`GetSchedule: malformed response (${describeIssues(envelope.error)})`);
     }
-    return validateItems('GetSchedule', envelope.data.data, schema.scheduleEntry);
+    return validateItems('GetSchedule', envelope.data.data, schema.scheduleEntry, 'scheduleId');
   }
   async postAttendance(request: schema.PostAttendanceRequest): Promise<schema.PostAttendanceResponse> {
     const raw = await this.send('PostAttendance', { method: 'post', json: request });
@@ -249,13 +260,14 @@ export class CampusCloudClient {
   }
 }
 
-function validateItems<T extends z.ZodType>(endpoint: string, rows: unknown[], item: T) {
+function validateItems<T extends z.ZodType>(endpoint: string, rows: unknown[], item: T, idField: string) {
   const items: z.infer<T>[] = [];
   const rejected: Page<unknown>['rejected'] = [];
   for (const row of rows) {
     const parsed = item.safeParse(row);
     if (parsed.success) items.push(parsed.data);
-    else rejected.push({ sisId: sisIdOf(row), reason: `${endpoint}: ${describeIssues(parsed.error)}` });
+    else
+      rejected.push({ sisId: sisIdOf(row, idField), reason: `${endpoint}: ${describeIssues(parsed.error)}` });
   }
   return { items, rejected };
 }

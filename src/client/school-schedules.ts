@@ -36,13 +36,8 @@ function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptio
   };
 }
 
-/** Idempotent: enabling again updates the stored configuration and the schedule in place. */
-export async function enableSchool(
-  db: Kysely<Database>,
-  client: Client,
-  config: SchoolConfig,
-  options: { taskQueue?: string; paused?: boolean } = {},
-): Promise<{ scheduleId: string; created: boolean }> {
+/** The school's row: its configuration as validated (credential references only, no secrets). */
+export async function storeSchoolConfig(db: Kysely<Database>, config: SchoolConfig): Promise<void> {
   await db
     .insertInto('schools')
     .values({
@@ -66,23 +61,33 @@ export async function enableSchool(
       }),
     )
     .execute();
+}
 
-  const options_ = scheduleOptions(config, options.taskQueue ?? TASK_QUEUE);
-  const handle = client.schedule.getHandle(options_.scheduleId);
+/** Idempotent: enabling again updates the stored configuration and the schedule in place. */
+export async function enableSchool(
+  db: Kysely<Database>,
+  client: Client,
+  config: SchoolConfig,
+  options: { taskQueue?: string; paused?: boolean } = {},
+): Promise<{ scheduleId: string; created: boolean }> {
+  await storeSchoolConfig(db, config);
+
+  const schedule = scheduleOptions(config, options.taskQueue ?? TASK_QUEUE);
+  const handle = client.schedule.getHandle(schedule.scheduleId);
   try {
     await handle.update((previous) => ({
       ...previous,
-      spec: options_.spec,
-      action: options_.action as never,
-      policies: options_.policies,
+      spec: schedule.spec,
+      action: schedule.action as never,
+      policies: schedule.policies,
     }));
-    return { scheduleId: options_.scheduleId, created: false };
+    return { scheduleId: schedule.scheduleId, created: false };
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
   try {
-    await client.schedule.create({ ...options_, state: { paused: options.paused ?? false } });
-    return { scheduleId: options_.scheduleId, created: true };
+    await client.schedule.create({ ...schedule, state: { paused: options.paused ?? false } });
+    return { scheduleId: schedule.scheduleId, created: true };
   } catch (err) {
     // Enabled at the same moment elsewhere: theirs exists now, so update it like any other.
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;

@@ -101,3 +101,13 @@ test('a malformed record is rejected alone; the rest of the page is kept', async
   assert.equal(page.items.length, 19);
   assert.match(page.rejected[0]!.reason, /^GetStudents: studentId/);
 });
+
+test('a record that lost its own id is not named by another id it carries', async () => {
+  simulator.setFaults({ malformedRate: 1 });
+  const term = simulator.getDataset().sections[0]!.termId;
+  const page = await client().getTermSchedule(term, 1, 50);
+  simulator.setFaults({});
+  assert.equal(page.rejected.length, 1);
+  // The entry still carries its catalog courseId; naming it by that would make its section look vanished.
+  assert.equal(page.rejected[0]!.sisId, undefined);
+});
