@@ -112,6 +112,8 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
         const counts: BatchCounts = emptyCounts();
         const issues: IssueInput[] = [];
         const planned = new Map<string, SessionRow[]>();
+        // A schedule with a bad entry, or none at all, is not trusted to move or delete sessions.
+        const doubtful = new Set<string>();
 
         await Promise.all(
           sections.map(async (section) => {
@@ -128,6 +130,7 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
               });
             }
             const entries = schedule.items as ScheduleEntry[];
+            if (schedule.rejected.length || entries.length === 0) doubtful.add(section.sis_key);
             for (const violation of checkSection(
               {
                 sectionCode: section.section_code,
@@ -199,7 +202,8 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
             continue;
           }
           if (diff.added.length + diff.changed.length + diff.removed.length === 0) continue;
-          const future = (date: string) => applyToFuture && date > today;
+          const applied = applyToFuture && !doubtful.has(section.sis_key);
+          const future = (date: string) => applied && date > today;
           const pending: SessionDiff = {
             added: diff.added.filter((row) => !future(row.session_date)),
             removed: diff.removed.filter((row) => !future(row.session_date)),
@@ -212,7 +216,7 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
           );
           toDelete.push(...diff.removed.filter((row) => future(row.session_date)).map((row) => row.sis_key));
           counts.unchanged += pending.changed.length;
-          issues.push(driftIssue(section, applyToFuture ? diff : pending, zone, applyToFuture));
+          issues.push(driftIssue(section, applied ? diff : pending, zone, applied));
         }
 
         await db.transaction().execute(async (trx) => {

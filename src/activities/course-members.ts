@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Enrollment } from '../campus-cloud/schemas';
 import {
   instructorMemberRow,
+  isActiveEnrollment,
   studentKey,
   studentMemberRow,
   userKey,
@@ -12,6 +13,7 @@ import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
+  isShortPage,
   recordBatchCounts,
   recordIssues,
   type IssueInput,
@@ -22,6 +24,25 @@ import type { SchoolContexts } from './school-context';
 import { sectionBatch } from './section-batches';
 import { withSisFailures } from './sis-failure';
 import { instructorSeenKey, syncReferencedUsers } from './users';
+
+/**
+ * One enrollment per student and section (a student dropped and registered again is listed twice):
+ * an active one wins, then the latest status date. Two rows for one member would both deactivate a
+ * registered student and fail the bulk write.
+ */
+function onePerStudent(enrollments: Enrollment[]): Enrollment[] {
+  const byStudent = new Map<string, Enrollment>();
+  for (const enrollment of enrollments) {
+    const kept = byStudent.get(enrollment.studentId);
+    const rank = (e: Enrollment) => [isActiveEnrollment(e) ? 1 : 0, e.statusDate ?? ''] as const;
+    const [keptActive, keptDate] = kept ? rank(kept) : [-1, ''];
+    const [active, date] = rank(enrollment);
+    if (!kept || active > keptActive || (active === keptActive && date > keptDate)) {
+      byStudent.set(enrollment.studentId, enrollment);
+    }
+  }
+  return [...byStudent.values()];
+}
 
 export function createCourseMemberActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
@@ -49,7 +70,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               all.push(...listing.items);
               counts.fetched += listing.items.length + listing.rejected.length;
               counts.failed += listing.rejected.length;
-              if (listing.rejected.length) incompleteSections.add(section.sis_key);
+              if (listing.rejected.length || isShortPage(listing, page))
+                incompleteSections.add(section.sis_key);
               for (const bad of listing.rejected) {
                 issues.push(
                   quarantineIssue(
@@ -61,7 +83,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               }
               if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
             }
-            enrollments.set(section.sis_key, all);
+            enrollments.set(section.sis_key, onePerStudent(all));
           }),
         );
 

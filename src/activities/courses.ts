@@ -9,6 +9,8 @@ import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
+  INCOMPLETE_LISTING,
+  isShortPage,
   markSeen,
   markSeenWithPayload,
   quarantinedKeys,
@@ -127,9 +129,11 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       return withSisFailures(async () => {
         const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
         const listing = await sis.getTermSchedule(input.termId, input.page, config.sis.pageSize);
+        const quarantined = quarantinedKeys(listing.rejected, (id) => id);
         const counts = emptyCounts();
         counts.fetched = listing.items.length + listing.rejected.length;
         counts.failed = listing.rejected.length;
+        if (isShortPage(listing, input.page)) quarantined.push(INCOMPLETE_LISTING);
         const issues: IssueInput[] = listing.rejected.map((bad) =>
           quarantineIssue(
             'courses',
@@ -138,7 +142,6 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
           ),
         );
 
-        const quarantined = quarantinedKeys(listing.rejected, (id) => id);
         const sections: Section[] = [];
         await Promise.all(
           listing.items.map(async (entry) => {
@@ -214,13 +217,16 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
             }
           }
           const mapped = mapDeliveryMethod(config, section.deliveryMethod);
+          // Skipped, not gone: an existing course must not read as vanished from the SIS.
           if (!mapped) {
             counts.failed++;
+            quarantined.push(section.scheduledCourseId);
             issues.push(unmappedDeliveryMethodIssue(section));
             continue;
           }
           if (!catalog.has(section.courseId)) {
             counts.failed++;
+            quarantined.push(section.scheduledCourseId);
             continue;
           }
           rows.push(courseRow(input.schoolId, section, mapped));

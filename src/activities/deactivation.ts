@@ -139,6 +139,25 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
     }): Promise<void> {
       const { config } = await schools.forRun(input.syncRunId);
       const range = termSearchRange(config, campusToday(config));
+      // Unlogged scratch data is emptied by a PostgreSQL crash: then everyone would look vanished.
+      const seen = await db
+        .selectFrom('sync_seen')
+        .select('sis_key')
+        .where('sync_run_id', '=', input.syncRunId)
+        .limit(1)
+        .executeTakeFirst();
+      const fetched = await db
+        .selectFrom('sync_run_counts')
+        .select(({ fn }) => fn.sum<string>('fetched').as('n'))
+        .where('sync_run_id', '=', input.syncRunId)
+        .where('record_type', 'in', ['courses', 'users'])
+        .executeTakeFirst();
+      if (!seen && Number(fetched?.n ?? 0) > 0) {
+        throw ApplicationFailure.nonRetryable(
+          'The run lost its record of what the SIS listed (PostgreSQL restarted mid-run). Nothing was deactivated; the next run starts afresh.',
+          'RunStateLost',
+        );
+      }
       // sync_seen just grew by every record of the run: without fresh statistics the planner
       // picks a nested-loop anti-join over it (minutes, instead of milliseconds, for 66k users).
       await sql`ANALYZE sync_seen`.execute(db);
@@ -197,9 +216,21 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         approvalWait: config.safety.approvalWait,
       };
       const issues: IssueInput[] = [];
+      // A retry after some types were applied must not judge them again against a smaller base.
+      const alreadyApplied = await db
+        .selectFrom('sync_run_counts')
+        .select(['record_type', 'deactivated'])
+        .where('sync_run_id', '=', input.syncRunId)
+        .where('batch_key', '=', 'deactivations')
+        .execute();
       for (const recordType of guardedTypes) {
         const pending = Number(pendingRows.find((row) => row.record_type === recordType)?.n ?? 0);
         if (pending === 0) continue;
+        const applied = alreadyApplied.find((row) => row.record_type === recordType);
+        if (applied) {
+          settled.applied[recordType] = applied.deactivated;
+          continue;
+        }
         if (dryRun) {
           // What a real run would deactivate, before its safety check.
           await recordBatchCounts(db, input.syncRunId, recordType, 'deactivations', {

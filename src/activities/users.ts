@@ -8,6 +8,8 @@ import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
+  INCOMPLETE_LISTING,
+  isShortPage,
   markSeen,
   markSeenWithPayload,
   quarantinedKeys,
@@ -161,6 +163,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
             await markSeen(trx, input.syncRunId, 'users', [
               ...rows.map((row) => row.sis_key),
               ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
+              ...(isShortPage(listing, input.page) ? [INCOMPLETE_LISTING] : []),
             ]);
             issues.push(...missingEmailIssues(rows));
           }

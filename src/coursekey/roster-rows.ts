@@ -43,6 +43,7 @@ const activeStudentStatuses = new Set([
 ]);
 /** Registered and Completed students stay members; dropped and withdrawn ones become inactive. */
 const activeEnrollmentStatuses = new Set(['Registered', 'Completed']);
+export const isActiveEnrollment = (enrollment: Enrollment) => activeEnrollmentStatuses.has(enrollment.status);
 
 export function catalogCourseRow(schoolId: string, course: Course): Row<CatalogCoursesTable> {
   return {
@@ -156,7 +157,7 @@ export function studentMemberRow(
       sis_enrollment_id: enrollment.enrollmentId,
       sis_status: enrollment.status,
       status_date: enrollment.statusDate ?? null,
-      active: activeEnrollmentStatuses.has(enrollment.status),
+      active: isActiveEnrollment(enrollment),
     }),
   };
 }

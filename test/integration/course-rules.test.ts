@@ -161,3 +161,26 @@ async function sessionTimes(courseKey: string) {
     }),
   }));
 }
+
+test('a section skipped for an unmapped delivery method is reported, not deactivated', async () => {
+  const withoutBlended = structuredClone(env.config);
+  withoutBlended.deliveryMethods = withoutBlended.deliveryMethods.filter((m) => m.sisName !== 'Blended');
+  await enableSchool(env.db, env.client, withoutBlended, { taskQueue: env.taskQueue, paused: true });
+  const summary = await runSync(env);
+  await enableSchool(env.db, env.client, env.config, { taskQueue: env.taskQueue, paused: true });
+
+  assert.equal(summary.counts.courses.deactivated, 0);
+  const blended = await env.db
+    .selectFrom('courses')
+    .select(['sis_key', 'active'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('delivery_method_name', '=', 'Blended')
+    .execute();
+  assert.ok(blended.length > 0);
+  for (const course of blended) assert.equal(course.active, true, `${course.sis_key} stays active`);
+  const unmapped = await openIssues(['unmapped-delivery-method']);
+  assert.deepEqual(
+    unmapped.map((issue) => issue.sis_key).sort(),
+    blended.map((course) => course.sis_key).sort(),
+  );
+});

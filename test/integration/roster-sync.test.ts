@@ -161,6 +161,32 @@ test('an email change, a drop and a new section in the SIS appear after the next
   assert.equal(Number(added.n), expectedSessionCount(env.simulator.getDataset(), newSectionId));
 });
 
+test('a student dropped and registered again (listed twice) stays an active member', async () => {
+  const dataset = structuredClone(env.simulator.getDataset());
+  const [sectionId, list] = Object.entries(dataset.enrollments).find(([, l]) =>
+    l.some((e) => e.status === 'Registered'),
+  )!;
+  const registered = list.find((e) => e.status === 'Registered')!;
+  list.push({
+    ...registered,
+    enrollmentId: `${registered.enrollmentId}-OLD`,
+    status: 'Dropped',
+    statusDate: '2000-01-01',
+  });
+  env.simulator.replaceDataset(dataset);
+
+  const summary = await runSync(env);
+  assert.equal(summary.status, 'completed');
+  assert.equal(summary.counts.course_members.deactivated, 0);
+  const member = await env.db
+    .selectFrom('course_members')
+    .select(['active', 'sis_enrollment_id'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', `${sectionId}:student:student:${registered.studentId}`)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(member, { active: true, sis_enrollment_id: registered.enrollmentId });
+});
+
 test('no workflow history holds a student name or email or the SIS password', async () => {
   const runs = await env.db
     .selectFrom('sync_runs')
