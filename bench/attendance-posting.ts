@@ -9,7 +9,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
@@ -73,7 +73,6 @@ function pickSections(dataset: Dataset, config: SchoolConfig, now: Date) {
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-bench-attendance-'));
-  chmodSync(scratch, 0o755);
   const temporalCli = requireTemporalCli();
   const dataset = generateDataset({ preset: 'large', seed: 1 });
   const [temporal, postgres, simulator, floorSimulator] = await Promise.all([

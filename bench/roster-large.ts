@@ -13,7 +13,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -763,8 +763,6 @@ type Cleanups = [name: string, step: () => unknown][];
 
 async function bench(cleanups: Cleanups) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-bench-'));
-  // As root, embedded PostgreSQL runs as a `postgres` user that must reach its data folder.
-  chmodSync(scratch, 0o755);
   cleanups.push(['temp dir', () => rmSync(scratch, { recursive: true, force: true })]);
 
   const [load] = os.loadavg();

@@ -5,7 +5,7 @@
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
@@ -28,8 +28,6 @@ async function main() {
     ? only.map((file) => path.resolve(file))
     : testFiles(path.join(projectRoot, 'test')).sort();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-test-'));
-  // As root, embedded PostgreSQL runs as a `postgres` user that must reach its data folder.
-  chmodSync(scratch, 0o755);
 
   const temporalCli = requireTemporalCli();
   const [temporal, postgres] = await Promise.all([

