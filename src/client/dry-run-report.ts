@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { runCounts, type RunCounts } from '../activities/sync-runs';
 import { checklistRules } from '../coursekey/course-checklist';
-import type { Database, Severity } from '../db/database';
+import { recordTypeLabels, recordTypes, type Database, type Severity } from '../db/database';
 
 export interface Finding {
   recordType: string;
@@ -79,13 +79,6 @@ export async function buildDryRunReport(db: Kysely<Database>, syncRunId: string)
   };
 }
 
-const typeLabels: Record<keyof RunCounts, string> = {
-  courses: 'Courses',
-  users: 'Users',
-  course_members: 'Course members',
-  class_sessions: 'Class sessions',
-};
-
 export function renderDryRunMarkdown(report: DryRunReport, workflowLink: string): string {
   const lines = [
     `# Enablement dry run: ${report.schoolId}`,
@@ -99,9 +92,9 @@ export function renderDryRunMarkdown(report: DryRunReport, workflowLink: string)
     '',
     '| record type | fetched | would create | would update | unchanged | would deactivate | failed |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...(Object.keys(typeLabels) as (keyof RunCounts)[]).map((type) => {
+    ...recordTypes.map((type) => {
       const c = report.wouldChange[type];
-      return `| ${typeLabels[type]} | ${c.fetched} | ${c.created} | ${c.updated} | ${c.unchanged} | ${c.deactivated} | ${c.failed} |`;
+      return `| ${recordTypeLabels[type]} | ${c.fetched} | ${c.created} | ${c.updated} | ${c.unchanged} | ${c.deactivated} | ${c.failed} |`;
     }),
     '',
     '## Course setup checklist',

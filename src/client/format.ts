@@ -1,19 +1,15 @@
 /** Human output of the CLI: short tables a person reads at a glance. */
 import type { RunCounts } from '../activities/sync-runs';
+import { recordTypeLabels, recordTypes, type RecordType } from '../db/database';
 import type { SchoolStatus } from './school-status';
 
-const labels: Record<keyof RunCounts, string> = {
-  courses: 'courses',
-  users: 'users',
-  course_members: 'course members',
-  class_sessions: 'class sessions',
-};
+const label = (type: RecordType) => recordTypeLabels[type].toLowerCase();
 const columns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;
 
 export function formatRunCounts(counts: RunCounts): string {
   const header = ['record type'.padEnd(16), ...columns.map((c) => c.padStart(12))].join('');
-  const rows = (Object.keys(labels) as (keyof RunCounts)[]).map((type) =>
-    [labels[type].padEnd(16), ...columns.map((c) => String(counts[type][c]).padStart(12))].join(''),
+  const rows = recordTypes.map((type) =>
+    [label(type).padEnd(16), ...columns.map((c) => String(counts[type][c]).padStart(12))].join(''),
   );
   return [header, ...rows].join('\n');
 }
@@ -26,9 +22,9 @@ export function formatStatus(status: SchoolStatus, workflowLink: (workflowId: st
       : 'Schedule: none (run `enable` again)',
     '',
     'In CourseKey now:',
-    ...(Object.keys(labels) as (keyof RunCounts)[]).map(
+    ...recordTypes.map(
       (type) =>
-        `  ${labels[type].padEnd(16)}${String(status.records[type].total).padStart(8)} (${status.records[type].active} active)`,
+        `  ${label(type).padEnd(16)}${String(status.records[type].total).padStart(8)} (${status.records[type].active} active)`,
     ),
     `Open issues: ${status.openIssues.blocking} blocking, ${status.openIssues.warning} warnings, ${status.openIssues.info} info`,
   ];

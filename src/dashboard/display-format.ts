@@ -25,9 +25,4 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export const recordTypeLabels = {
-  courses: 'Courses',
-  users: 'Users',
-  course_members: 'Course members',
-  class_sessions: 'Class sessions',
-} as const;
+export { recordTypeLabels } from '../db/database';
