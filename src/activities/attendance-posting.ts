@@ -185,5 +185,3 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
     },
   };
 }
-
-export type AttendancePostingActivities = ReturnType<typeof createAttendancePostingActivities>;

@@ -203,7 +203,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
 
     /** Applies the run's deactivations that stay within the threshold; holds the others. */
     async settleDeactivations(input: { schoolId: string; syncRunId: string }): Promise<SettledDeactivations> {
-      const { config, dryRun } = await schools.forRun(input.syncRunId);
+      const { config, dryRun, target } = await schools.forRun(input.syncRunId);
       const pendingRows = await db
         .selectFrom('pending_deactivations')
         .select(['record_type', ({ fn }) => fn.countAll<string>().as('n')])
@@ -268,7 +268,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         });
       }
       if (Object.keys(settled.held).length) {
-        await recordIssues(db, { schoolId: input.schoolId, syncRunId: input.syncRunId, dryRun }, issues);
+        await recordIssues(db, target, issues);
         await db
           .updateTable('sync_runs')
           .set({ held_deactivations: JSON.stringify(settled.held) })

@@ -177,7 +177,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
     /** Instructors whose user record was not in GetUsers this run: fetched with GetUser. */
     async syncInstructorUsers(input: { schoolId: string; syncRunId: string }): Promise<number> {
       return withSisFailures(async () => {
-        const { sis, dryRun } = await schools.forRun(input.syncRunId);
+        const { sis, target } = await schools.forRun(input.syncRunId);
         const missing = await sql<{ key: string }>`
           SELECT DISTINCT 'user:' || (i.payload ->> 'user_sis_id') AS key
           FROM sync_seen i
@@ -191,7 +191,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
           .execute(db)
           .then((result) => result.rows);
         const keys = [...new Set(missing.map((row) => row.key))];
-        const counts = await syncReferencedUsers(db, sis, { ...input, dryRun }, 'instructor-users', keys);
+        const counts = await syncReferencedUsers(db, sis, target, 'instructor-users', keys);
         return counts.fetched;
       });
     },

@@ -140,38 +140,25 @@ export async function recordIssues(db: Db, run: RunTarget, issues: IssueInput[])
     ...new Map(issues.map((issue) => [`${issue.recordType}|${issue.sisKey}|${issue.rule}`, issue])).values(),
   ];
   if (unique.length === 0) return;
+  const rows = unique.map((issue) => ({
+    record_type: issue.recordType,
+    sis_key: issue.sisKey,
+    rule: issue.rule,
+    severity: issue.severity,
+    message: issue.message,
+    details: JSON.stringify(issue.details ?? {}),
+  }));
   if (run.dryRun) {
     await db
       .insertInto('dry_run_findings')
-      .values(
-        unique.map((issue) => ({
-          sync_run_id: run.syncRunId,
-          record_type: issue.recordType,
-          sis_key: issue.sisKey,
-          rule: issue.rule,
-          severity: issue.severity,
-          message: issue.message,
-          details: JSON.stringify(issue.details ?? {}),
-        })),
-      )
+      .values(rows.map((row) => ({ ...row, sync_run_id: run.syncRunId })))
       .onConflict((conflict) => conflict.doNothing())
       .execute();
     return;
   }
   await db
     .insertInto('sync_issues')
-    .values(
-      unique.map((issue) => ({
-        school_id: run.schoolId,
-        record_type: issue.recordType,
-        sis_key: issue.sisKey,
-        rule: issue.rule,
-        severity: issue.severity,
-        message: issue.message,
-        details: JSON.stringify(issue.details ?? {}),
-        last_sync_run_id: run.syncRunId,
-      })),
-    )
+    .values(rows.map((row) => ({ ...row, school_id: run.schoolId, last_sync_run_id: run.syncRunId })))
     .onConflict((conflict) =>
       conflict.columns(['school_id', 'record_type', 'sis_key', 'rule']).doUpdateSet({
         severity: sql.ref('excluded.severity'),
