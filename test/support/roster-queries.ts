@@ -2,44 +2,24 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/db/database';
 
 export async function countRows(db: Kysely<Database>, schoolId: string) {
-  const count = async (query: Promise<{ n: string }>) => Number((await query).n);
+  const count = async (
+    table: 'courses' | 'users' | 'course_members' | 'class_sessions',
+    activeOnly = false,
+  ) => {
+    const row = await db
+      .selectFrom(table)
+      .select(({ fn }) => fn.countAll<string>().as('n'))
+      .where('school_id', '=', schoolId)
+      .$if(activeOnly, (query) => query.where(sql<boolean>`active`))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
   return {
-    courses: await count(
-      db
-        .selectFrom('courses')
-        .select(({ fn }) => fn.countAll<string>().as('n'))
-        .where('school_id', '=', schoolId)
-        .executeTakeFirstOrThrow(),
-    ),
-    users: await count(
-      db
-        .selectFrom('users')
-        .select(({ fn }) => fn.countAll<string>().as('n'))
-        .where('school_id', '=', schoolId)
-        .executeTakeFirstOrThrow(),
-    ),
-    courseMembers: await count(
-      db
-        .selectFrom('course_members')
-        .select(({ fn }) => fn.countAll<string>().as('n'))
-        .where('school_id', '=', schoolId)
-        .executeTakeFirstOrThrow(),
-    ),
-    activeCourseMembers: await count(
-      db
-        .selectFrom('course_members')
-        .select(({ fn }) => fn.countAll<string>().as('n'))
-        .where('school_id', '=', schoolId)
-        .where('active', '=', true)
-        .executeTakeFirstOrThrow(),
-    ),
-    classSessions: await count(
-      db
-        .selectFrom('class_sessions')
-        .select(({ fn }) => fn.countAll<string>().as('n'))
-        .where('school_id', '=', schoolId)
-        .executeTakeFirstOrThrow(),
-    ),
+    courses: await count('courses'),
+    users: await count('users'),
+    courseMembers: await count('course_members'),
+    activeCourseMembers: await count('course_members', true),
+    classSessions: await count('class_sessions'),
   };
 }
 
