@@ -1,90 +1,101 @@
 /**
- * Attendance posting, CourseKey -> SIS: compute the records of closed sessions per batch of
- * courses, then post the due ones (new or changed since the SIS last answered) in calls of at most
- * 500, one call at a time, recording each answer in the ledger before the next call. A retried or
- * restarted activity finds the answered records settled, so only the call in flight when a worker
- * died can be sent twice. Arguments and results are ids, cursors and counts: the records are read
- * from the database, never carried through Temporal.
+ * Attendance posting, CourseKey -> SIS. Per course that needs it (src/db/attendance-course-state.ts)
+ * the records of closed sessions are computed in memory and compared with the ledger; the due ones
+ * (new, or minutes changed since the SIS last answered) go in calls of at most 500, one call at a
+ * time, each answer recorded in the ledger before the next call. While the SIS answers, the next
+ * courses are computed. A retried or restarted activity finds the answered records settled, so
+ * only the call in flight when a worker died can be sent twice. Arguments and results are a course
+ * cursor and counts: the records never pass through Temporal.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { computeCourseAttendance, storeAttendanceRecords } from '../db/course-attendance';
+import type { PostAttendanceRequest } from '../campus-cloud/schemas';
 import {
-  analyzeAttendanceRecords,
+  clearPendingLastDates,
+  coursesToPost,
+  coursesWithPendingLastDates,
+  minutesRulesHash,
+  settleCourses,
+  type CourseToPost,
+  type SettledCourse,
+} from '../db/attendance-course-state';
+import {
   dueLastDates,
-  dueRecords,
+  ledgerKey,
+  ledgerMinutes,
   recordPostedLastDates,
   recordSisAnswers,
-  type DueRecord,
+  type PostedRecord,
   type SisAnswer,
 } from '../db/attendance-ledger';
+import { computeCourseAttendance } from '../db/course-attendance';
+import type { Database } from '../db/database';
 import { withHeartbeat } from './heartbeat';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
 
 /** The contract's limit per PostAttendance call. */
 export const MAX_RECORDS_PER_CALL = 500;
+/** Courses computed per read: a call's worth of records or more, computed while the SIS answers. */
+const COURSES_PER_READ = 16;
 
 export interface PostingProgress {
-  /** Id of the last record sent: the cursor of the next call. */
-  afterId: string | null;
+  /** Every course up to this key is done in this run: the cursor of the next activity. */
+  afterCourse: string | null;
   done: boolean;
+  courses: number;
+  computed: number;
   posted: number;
   accepted: number;
   rejected: number;
   requests: number;
 }
 
-function activeCourses(db: Kysely<Database>, schoolId: string) {
-  return db.selectFrom('courses').where('school_id', '=', schoolId).where('active', '=', true);
+/** A course's computed attendance, with the records still to send. */
+interface ComputedCourse extends SettledCourse {
+  computed: number;
+  due: PostedRecord[];
+}
+
+/** The id the SIS echoes in its answer: the record's own key, readable in the SIS's logs. */
+const externalId = (r: PostedRecord) =>
+  `${r.course_sis_key}|${r.student_sis_id}|${r.attendance_date}|${r.type}`;
+
+function toSisRecord(record: PostedRecord): PostAttendanceRequest['records'][number] {
+  return {
+    externalId: externalId(record),
+    scheduledCourseId: record.course_sis_key,
+    studentId: record.student_sis_id,
+    date: record.attendance_date,
+    attendedMinutes: record.attended_minutes,
+    absentMinutes: record.absent_minutes,
+    type: record.type,
+  };
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }
 
 export function createAttendancePostingActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
-    async countAttendanceCourses(input: { schoolId: string; syncRunId: string }): Promise<number> {
-      const row = await activeCourses(db, input.schoolId)
-        .select(({ fn }) => fn.countAll<string>().as('count'))
-        .executeTakeFirstOrThrow();
-      return Number(row.count);
-    },
-
-    /** Computes and stores the attendance of one batch of active courses; returns records written. */
-    async computeAttendanceBatch(input: {
+    /** Computes the courses after the cursor and posts their due records, up to `maxCalls` calls. */
+    async computeAndPostAttendance(input: {
       schoolId: string;
       syncRunId: string;
-      batch: number;
-      batchSize: number;
-    }): Promise<{ computed: number; written: number }> {
-      const { config } = await schools.forRun(input.syncRunId);
-      const courses = await activeCourses(db, input.schoolId)
-        .select('sis_key')
-        .orderBy('sis_key')
-        .offset(input.batch * input.batchSize)
-        .limit(input.batchSize)
-        .execute();
-      const records = await computeCourseAttendance(
-        db,
-        config,
-        courses.map((course) => course.sis_key),
-        new Date(),
-      );
-      const written = await storeAttendanceRecords(db, input.schoolId, records);
-      return { computed: records.length, written };
-    },
-
-    /** Posts up to `maxCalls` calls of due records after the cursor, recording each answer. */
-    async postAttendanceBatches(input: {
-      schoolId: string;
-      syncRunId: string;
-      afterId: string | null;
+      afterCourse: string | null;
       maxCalls: number;
     }): Promise<PostingProgress> {
       return withSisFailures(() =>
         withHeartbeat(async () => {
-          const { sis, dryRun } = await schools.forRun(input.syncRunId);
+          const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
+          const { schoolId, syncRunId } = input;
           const progress: PostingProgress = {
-            afterId: input.afterId,
+            afterCourse: input.afterCourse,
             done: false,
+            courses: 0,
+            computed: 0,
             posted: 0,
             accepted: 0,
             rejected: 0,
@@ -92,42 +103,107 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           };
           // A dry run reports what the SIS holds; it never writes to it.
           if (dryRun) return { ...progress, done: true };
-          // The first activity of a run posts right after the compute phase wrote the records.
-          if (input.afterId === null) await analyzeAttendanceRecords(db);
-          const read = (afterId: string | null) => {
-            const pending = dueRecords(db, input.schoolId, afterId, MAX_RECORDS_PER_CALL);
+          const now = new Date();
+          const rulesHash = minutesRulesHash(config);
+          const reads = chunked(
+            await coursesToPost(db, schoolId, { afterCourse: input.afterCourse, rulesHash, now }),
+            COURSES_PER_READ,
+          );
+
+          const compute = async (courses: CourseToPost[]): Promise<ComputedCourse[]> => {
+            const keys = courses.map((course) => course.sisKey);
+            const [attendance, answered] = await Promise.all([
+              computeCourseAttendance(db, config, keys, now),
+              ledgerMinutes(db, schoolId, keys),
+            ]);
+            const byCourse = new Map<string, ComputedCourse>(
+              courses.map((course) => [
+                course.sisKey,
+                {
+                  ...course,
+                  nextCloseAt: attendance.nextCloseAt.get(course.sisKey) ?? null,
+                  computed: 0,
+                  due: [],
+                },
+              ]),
+            );
+            for (const r of attendance.records) {
+              const course = byCourse.get(r.courseKey)!;
+              course.computed++;
+              const record: PostedRecord = {
+                course_sis_key: r.courseKey,
+                student_sis_id: r.studentId,
+                attendance_date: r.date,
+                type: r.type,
+                attended_minutes: r.attended,
+                absent_minutes: r.absent,
+              };
+              const last = answered.get(ledgerKey(record));
+              if (last?.attended === record.attended_minutes && last.absent === record.absent_minutes)
+                continue;
+              course.due.push(record);
+            }
+            return [...byCourse.values()];
+          };
+          let nextRead = 0;
+          const startRead = () => {
+            const read = reads[nextRead++];
+            if (!read) return undefined;
+            const pending = compute(read);
             // Awaited later; a failed read must not become an unhandled rejection meanwhile.
             pending.catch(() => undefined);
             return pending;
           };
-          let next: Promise<DueRecord[]> | undefined = read(progress.afterId);
-          for (let call = 0; next && call < input.maxCalls; call++) {
-            const due: DueRecord[] = await next;
-            if (due.length === 0) return { ...progress, done: true };
-            // The next call's records are the due ones after this call's last id: this call's
-            // answers cannot change them (a record has one ledger key), so they are read while
-            // the SIS answers. Still one PostAttendance call at a time, each answer recorded first.
-            const more = due.length === MAX_RECORDS_PER_CALL;
-            next = more && call + 1 < input.maxCalls ? read(due[due.length - 1]!.id) : undefined;
+          let reading = startRead();
+
+          // Courses in key order with the records not sent yet; the front ones are sent first.
+          const queue: ComputedCourse[] = [];
+          let queued = 0;
+          const settled: SettledCourse[] = [];
+          // A record the SIS did not answer stays due: its course is computed again next run.
+          const unanswered = new Set<string>();
+          for (;;) {
+            while (queued < MAX_RECORDS_PER_CALL && reading) {
+              const courses = await reading;
+              reading = startRead();
+              for (const course of courses) {
+                queue.push(course);
+                queued += course.due.length;
+              }
+            }
+            // Front courses with nothing left to send have every record answered.
+            while (queue[0]?.due.length === 0) {
+              const { computed, due: _due, ...course } = queue.shift()!;
+              if (!unanswered.has(course.sisKey)) settled.push(course);
+              progress.courses++;
+              progress.computed += computed;
+              progress.afterCourse = course.sisKey;
+            }
+            if (queued === 0) {
+              progress.done = true;
+              break;
+            }
+            if (progress.requests === input.maxCalls) break;
+
+            const call: PostedRecord[] = [];
+            for (const course of queue) {
+              if (call.length === MAX_RECORDS_PER_CALL) break;
+              call.push(...course.due.splice(0, MAX_RECORDS_PER_CALL - call.length));
+            }
+            queued -= call.length;
             const response = await sis.postAttendance({
-              records: due.map((record) => ({
-                externalId: record.id,
-                scheduledCourseId: record.course_sis_key,
-                studentId: record.student_sis_id,
-                date: record.attendance_date,
-                attendedMinutes: record.attended_minutes,
-                absentMinutes: record.absent_minutes,
-                type: record.type,
-              })),
+              records: call.map(toSisRecord),
               lastDatesAttended: [],
             });
             progress.requests++;
             const results = new Map(response.results.map((result) => [result.externalId, result]));
             const answers: SisAnswer[] = [];
-            for (const record of due) {
-              // A record the SIS did not answer stays due and goes in the next run.
-              const result = results.get(record.id);
-              if (!result) continue;
+            for (const record of call) {
+              const result = results.get(externalId(record));
+              if (!result) {
+                unanswered.add(record.course_sis_key);
+                continue;
+              }
               const accepted = result.status === 'Accepted';
               answers.push({
                 record,
@@ -138,18 +214,16 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
               if (accepted) progress.accepted++;
               else progress.rejected++;
             }
-            await recordSisAnswers(db, input.schoolId, input.syncRunId, answers);
-            progress.posted += due.length;
-            progress.afterId = due[due.length - 1]!.id;
-            // A short read was the last one: nothing is due after it.
-            if (!more) return { ...progress, done: true };
+            await recordSisAnswers(db, schoolId, syncRunId, answers);
+            progress.posted += call.length;
           }
+          await settleCourses(db, schoolId, syncRunId, rulesHash, settled);
           return progress;
         }),
       );
     },
 
-    /** Posts up to `maxCalls` calls of LDAs that changed; done when none is left. */
+    /** Posts up to `maxCalls` calls of the LDAs that changed in the courses just posted. */
     async postLastDatesAttended(input: {
       schoolId: string;
       syncRunId: string;
@@ -159,13 +233,13 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
         withHeartbeat(async () => {
           const { sis, dryRun } = await schools.forRun(input.syncRunId);
           if (dryRun) return { done: true, posted: 0, requests: 0 };
-          // One read of the whole ledger for this activity's calls, not one per call: posting LDAs
-          // does not change which other LDAs are due, and each call's are recorded before the next.
-          const due = await dueLastDates(db, input.schoolId, input.maxCalls * MAX_RECORDS_PER_CALL);
-          let posted = 0;
-          for (let call = 0; call < input.maxCalls; call++) {
-            const chunk = due.slice(call * MAX_RECORDS_PER_CALL, (call + 1) * MAX_RECORDS_PER_CALL);
-            if (chunk.length === 0) return { done: true, posted, requests: call };
+          const courses = await coursesWithPendingLastDates(db, input.schoolId);
+          // One read for this activity's calls, not one per call: posting LDAs does not change
+          // which other LDAs are due, and each call's are recorded before the next.
+          const limit = input.maxCalls * MAX_RECORDS_PER_CALL;
+          const due = await dueLastDates(db, input.schoolId, courses, limit);
+          const calls = chunked(due, MAX_RECORDS_PER_CALL);
+          for (const chunk of calls) {
             await sis.postAttendance({
               records: [],
               lastDatesAttended: chunk.map((lda) => ({
@@ -175,11 +249,11 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
               })),
             });
             await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
-            posted += chunk.length;
           }
-          // A full read may have left more behind; a short one was all there was.
-          const more = due.length === input.maxCalls * MAX_RECORDS_PER_CALL;
-          return { done: !more, posted, requests: input.maxCalls };
+          // A full read may have left more behind; a short one was all these courses had.
+          const done = due.length < limit;
+          if (done) await clearPendingLastDates(db, input.schoolId, courses);
+          return { done, posted: due.length, requests: calls.length };
         }),
       );
     },

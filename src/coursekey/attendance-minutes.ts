@@ -101,13 +101,16 @@ export function makeupAttendance(date: string, minutes: number): SessionAttendan
 }
 
 /**
- * When a session is closed and can be posted: a synchronous one when it has ended; an async one
- * (the week's online work, dated its Sunday) when that week is over at midnight campus time.
+ * When a session closes and can be posted: a synchronous one when it ends; an async one (the
+ * week's online work, dated its Sunday) when that week is over at midnight campus time.
  */
+export function sessionClosesAt(session: SessionForMinutes, zone: string): Date {
+  if (session.kind === 'sync' && session.endsAt) return session.endsAt;
+  return DateTime.fromISO(session.date, { zone }).plus({ days: 7 }).startOf('day').toJSDate();
+}
+
 export function isSessionClosed(session: SessionForMinutes, now: Date, zone: string): boolean {
-  if (session.kind === 'sync' && session.endsAt) return session.endsAt <= now;
-  const weekOver = DateTime.fromISO(session.date, { zone }).plus({ days: 7 }).startOf('day');
-  return weekOver.toMillis() <= now.getTime();
+  return sessionClosesAt(session, zone) <= now;
 }
 
 /** Until when an instructor may still edit a session's attendance: its end plus the edit window. */

@@ -6,8 +6,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { AttendanceType, Database } from './database';
 
-export interface DueRecord {
-  id: string;
+/** A record as posted: its SIS key and minutes. */
+export interface PostedRecord {
   course_sis_key: string;
   student_sis_id: string;
   attendance_date: string;
@@ -16,67 +16,38 @@ export interface DueRecord {
   absent_minutes: number;
 }
 
-/**
- * The next `limit` due records after the cursor (a record id), in id order. The plan this needs is
- * a walk of attendance_records_by_school from the cursor that probes the ledger's primary key per
- * record and stops at `limit`; a hash join instead reads the whole ledger and every record after
- * the cursor on each call (40 ms at 40,000 records, so quadratic over a run). The LIMIT 1 keeps
- * the ledger lookup a per-record probe whatever the ledger's statistics say (it grows by 500 rows
- * a call, faster than autovacuum analyzes it); the records' statistics are refreshed before
- * posting (analyzeAttendanceRecords).
- */
-export async function dueRecords(
+/** The SIS's key of a record, as the ledger is keyed. */
+export const ledgerKey = (
+  r: Pick<PostedRecord, 'course_sis_key' | 'student_sis_id' | 'attendance_date' | 'type'>,
+) => `${r.course_sis_key}\u0000${r.student_sis_id}\u0000${r.attendance_date}\u0000${r.type}`;
+
+/** The minutes the SIS last answered for, per ledger key, of some courses. */
+export async function ledgerMinutes(
   db: Kysely<Database>,
   schoolId: string,
-  afterId: string | null,
-  limit: number,
-): Promise<DueRecord[]> {
-  return db
-    .selectFrom('attendance_records as r')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('attendance_ledger as l')
-          .select(['l.attended_minutes', 'l.absent_minutes'])
-          .whereRef('l.school_id', '=', 'r.school_id')
-          .whereRef('l.course_sis_key', '=', 'r.course_sis_key')
-          .whereRef('l.student_sis_id', '=', 'r.student_sis_id')
-          .whereRef('l.attendance_date', '=', 'r.attendance_date')
-          .whereRef('l.type', '=', 'r.type')
-          .limit(1)
-          .as('l'),
-      (join) => join.onTrue(),
-    )
+  courseKeys: string[],
+): Promise<Map<string, { attended: number; absent: number }>> {
+  if (courseKeys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('attendance_ledger')
     .select([
-      'r.id',
-      'r.course_sis_key',
-      'r.student_sis_id',
-      'r.attendance_date',
-      'r.type',
-      'r.attended_minutes',
-      'r.absent_minutes',
+      'course_sis_key',
+      'student_sis_id',
+      'attendance_date',
+      'type',
+      'attended_minutes',
+      'absent_minutes',
     ])
-    .where('r.school_id', '=', schoolId)
-    .$if(afterId !== null, (query) => query.where('r.id', '>', afterId!))
-    .where(
-      sql<boolean>`(l.attended_minutes, l.absent_minutes) IS DISTINCT FROM (r.attended_minutes, r.absent_minutes)`,
-    )
-    .orderBy('r.id')
-    .limit(limit)
+    .where('school_id', '=', schoolId)
+    .where('course_sis_key', '=', sql<string>`ANY(${courseKeys}::text[])`)
     .execute();
-}
-
-/**
- * Refreshes the planner's statistics of attendance_records, which the compute phase has just
- * filled: with the counts of before (none, on a first run) the planner reads and sorts every
- * record after the cursor instead of walking the id index and stopping at the limit.
- */
-export async function analyzeAttendanceRecords(db: Kysely<Database>): Promise<void> {
-  await sql`ANALYZE attendance_records`.execute(db);
+  return new Map(
+    rows.map((row) => [ledgerKey(row), { attended: row.attended_minutes, absent: row.absent_minutes }]),
+  );
 }
 
 export interface SisAnswer {
-  record: DueRecord;
+  record: PostedRecord;
   status: 'accepted' | 'rejected';
   message: string | null;
   attendanceId: string | null;
@@ -132,16 +103,23 @@ export interface DueLastDate {
 }
 
 /**
- * LDAs the SIS does not hold yet: per student and section, the last date of an accepted record
- * with attended minutes > 0, where it differs from the LDA last posted.
+ * LDAs of some courses the SIS does not hold yet: per student and section, the last date of an
+ * accepted record with attended minutes > 0, where it differs from the LDA last posted.
  */
-export async function dueLastDates(db: Kysely<Database>, schoolId: string, limit: number) {
+export async function dueLastDates(
+  db: Kysely<Database>,
+  schoolId: string,
+  courseKeys: string[],
+  limit: number,
+) {
+  if (courseKeys.length === 0) return [];
   const { rows } = await sql<DueLastDate>`
     SELECT c.course_sis_key, c.student_sis_id, c.last_date_attended
     FROM (
       SELECT course_sis_key, student_sis_id, max(attendance_date) AS last_date_attended
       FROM attendance_ledger
-      WHERE school_id = ${schoolId} AND status = 'accepted' AND attended_minutes > 0
+      WHERE school_id = ${schoolId} AND course_sis_key = ANY(${courseKeys}::text[])
+        AND status = 'accepted' AND attended_minutes > 0
       GROUP BY course_sis_key, student_sis_id
     ) c
     LEFT JOIN lda_ledger l

@@ -3,12 +3,12 @@
  * check-ins, instructor edits and makeup minutes of some courses and applies the minutes rules
  * (src/coursekey/attendance-minutes.ts). Shared by the posting activities and the API's read.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SchoolConfig } from '../config/school-config';
 import {
   combineSameDay,
-  isSessionClosed,
   makeupAttendance,
+  sessionClosesAt,
   sessionAttendance,
   type MinutesRule,
   type SessionAttendance,
@@ -26,13 +26,20 @@ function methodRule(config: SchoolConfig, methodName: string): MinutesRule | und
   return config.attendanceMethods[methodName];
 }
 
+export interface CoursesAttendance {
+  records: ComputedRecord[];
+  /** Per course, when its next session closes (after `now`); absent when none is left open. */
+  nextCloseAt: Map<string, Date>;
+}
+
 export async function computeCourseAttendance(
   db: Kysely<Database>,
   config: SchoolConfig,
   courseKeys: string[],
   now: Date,
-): Promise<ComputedRecord[]> {
-  if (courseKeys.length === 0) return [];
+): Promise<CoursesAttendance> {
+  const nextCloseAt = new Map<string, Date>();
+  if (courseKeys.length === 0) return { records: [], nextCloseAt };
   const schoolId = config.schoolId;
   const inCourses = sql<string>`ANY(${courseKeys}::text[])`;
   const [courses, sessions, members, checkIns, edits, makeups] = await Promise.all([
@@ -107,7 +114,12 @@ export async function computeCourseAttendance(
       endsAt: row.ends_at,
       minutes: row.minutes,
     };
-    if (!isSessionClosed(session, now, config.timeZone)) continue;
+    const closesAt = sessionClosesAt(session, config.timeZone);
+    if (closesAt > now) {
+      const next = nextCloseAt.get(row.course_sis_key);
+      if (!next || closesAt < next) nextCloseAt.set(row.course_sis_key, closesAt);
+      continue;
+    }
     for (const studentId of studentsOf.get(row.course_sis_key) ?? []) {
       const key = `${row.sis_key}\u0000${studentId}`;
       const attendance = sessionAttendance(session, rule, presence.get(key), edited.get(key));
@@ -124,48 +136,5 @@ export async function computeCourseAttendance(
   const combined = combineSameDay(
     records.map((record) => ({ ...record, key: `${record.courseKey}\u0000${record.studentId}` })),
   );
-  return combined.map(({ key: _key, ...record }) => record);
-}
-
-/** Rows per statement: bounds the arrays sent at once; the write is one statement per chunk. */
-const CHUNK_ROWS = 20_000;
-
-/**
- * Stores computed records: new ones are inserted, changed ones updated, equal ones left alone.
- * Returns how many rows were written. One array parameter per column (unnest) rather than nine
- * parameters per row: building and binding ~60,000 parameters per statement made the store of the
- * `large` bench's 100,000 records take 3.6 s (summed over the batches); this takes ~2.5 s.
- */
-export async function storeAttendanceRecords(
-  db: Kysely<Database> | Transaction<Database>,
-  schoolId: string,
-  records: ComputedRecord[],
-): Promise<number> {
-  let written = 0;
-  for (let start = 0; start < records.length; start += CHUNK_ROWS) {
-    const chunk = records.slice(start, start + CHUNK_ROWS);
-    const column = <T>(pick: (record: ComputedRecord) => T) => chunk.map(pick);
-    const result = await sql`
-      INSERT INTO attendance_records (school_id, course_sis_key, student_sis_id, attendance_date, type,
-        scheduled_minutes, attended_minutes, absent_minutes)
-      SELECT ${schoolId}, r.* FROM unnest(
-        ${column((r) => r.courseKey)}::text[],
-        ${column((r) => r.studentId)}::text[],
-        ${column((r) => r.date)}::date[],
-        ${column((r) => r.type)}::text[],
-        ${column((r) => r.scheduled)}::integer[],
-        ${column((r) => r.attended)}::integer[],
-        ${column((r) => r.absent)}::integer[]
-      ) AS r
-      ON CONFLICT (school_id, course_sis_key, student_sis_id, attendance_date, type) DO UPDATE SET
-        scheduled_minutes = excluded.scheduled_minutes,
-        attended_minutes = excluded.attended_minutes,
-        absent_minutes = excluded.absent_minutes,
-        updated_at = now()
-      WHERE (attendance_records.scheduled_minutes, attendance_records.attended_minutes, attendance_records.absent_minutes)
-        IS DISTINCT FROM (excluded.scheduled_minutes, excluded.attended_minutes, excluded.absent_minutes)
-    `.execute(db);
-    written += Number(result.numAffectedRows ?? 0);
-  }
-  return written;
+  return { records: combined.map(({ key: _key, ...record }) => record), nextCloseAt };
 }

@@ -222,7 +222,8 @@ export interface Database {
   check_ins: CheckInsTable;
   attendance_edits: AttendanceEditsTable;
   makeup_minutes: MakeupMinutesTable;
-  attendance_records: AttendanceRecordsTable;
+  attendance_inputs: AttendanceInputsTable;
+  attendance_course_state: AttendanceCourseStateTable;
   attendance_ledger: AttendanceLedgerTable;
   lda_ledger: LdaLedgerTable;
 }
@@ -307,19 +308,23 @@ export interface MakeupMinutesTable {
 
 export type AttendanceType = 'Regular' | 'Async' | 'Makeup';
 
-/** What CourseKey computes per (student, section, date, type) for closed sessions. */
-export interface AttendanceRecordsTable {
-  id: Generated<string>;
+/** Written by triggers (schema/0005): changes whenever an input of a course's attendance does. */
+export interface AttendanceInputsTable {
   school_id: string;
   course_sis_key: string;
-  student_sis_id: string;
-  attendance_date: LocalDate;
-  type: AttendanceType;
-  scheduled_minutes: number;
-  attended_minutes: number;
-  absent_minutes: number;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
+  version: string;
+}
+
+/** What posting last computed a course's attendance from; the course is due again when it moves. */
+export interface AttendanceCourseStateTable {
+  school_id: string;
+  course_sis_key: string;
+  inputs_version: string | null;
+  next_close_at: Date | null;
+  rules_hash: string;
+  lda_pending: ColumnType<boolean, boolean | undefined, boolean>;
+  sync_run_id: string | null;
+  computed_at: UpdatedAt;
 }
 
 /** The SIS's last answer per record, accepted or rejected with its message. */

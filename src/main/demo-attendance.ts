@@ -32,7 +32,7 @@ export function formatPosting(posting: PostingCounts | undefined): string {
   if (!posting) return 'Attendance: not posted in this run.';
   return [
     `Attendance posted to the SIS: ${posting.posted} records (${posting.accepted} accepted, ${posting.rejected} rejected)`,
-    `  of ${posting.computed} computed for closed sessions (${posting.changed} new or changed),`,
+    `  of ${posting.computed} computed for the closed sessions of ${posting.courses} courses with news,`,
     `  ${posting.lastDatesPosted} last dates attended, ${posting.sisRequests} PostAttendance calls.`,
   ].join('\n');
 }

@@ -1,13 +1,12 @@
 /**
- * Attendance posting for one school and run, a child of SyncWorkflow after the roster: computes
- * the records of closed sessions per batch of courses, posts the due records call by call (the
- * activities read them from the database; the history holds cursors and counts only), then the
- * LDAs that changed.
+ * Attendance posting for one school and run, a child of SyncWorkflow after the roster: computes the
+ * attendance of the courses whose inputs changed or whose sessions closed since the last posting,
+ * posts the due records call by call (the activities read and compute them; the history holds a
+ * course cursor and counts only), then the LDAs of the courses posted.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PostingProgress } from '../activities/attendance-posting';
-import { inPool } from './pool';
 
 export interface AttendancePostingInput {
   schoolId: string;
@@ -15,8 +14,9 @@ export interface AttendancePostingInput {
 }
 
 export interface PostingCounts {
+  /** Courses computed: those never posted, or whose inputs changed or sessions closed since. */
+  courses: number;
   computed: number;
-  changed: number;
   posted: number;
   accepted: number;
   rejected: number;
@@ -31,55 +31,41 @@ const retry = {
   maximumAttempts: 10,
   nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
 };
-const { countAttendanceCourses, computeAttendanceBatch } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry,
-});
 // Heartbeats every second: a dead worker's posting is taken over within 5 s; a slow SIS is not.
-const { postAttendanceBatches, postLastDatesAttended } = proxyActivities<Activities>({
+const { computeAndPostAttendance, postLastDatesAttended } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '5 seconds',
   retry,
 });
 
-const COURSE_BATCH_SIZE = 200;
-const COMPUTE_CONCURRENCY = 4;
 /** Calls per posting activity: few enough history events for 100,000 records, short enough attempts. */
-const CALLS_PER_ACTIVITY = 20;
+const CALLS_PER_ACTIVITY = 50;
 
 export async function AttendancePostingWorkflow(input: AttendancePostingInput): Promise<PostingCounts> {
   const counts: PostingCounts = {
+    courses: 0,
     computed: 0,
-    changed: 0,
     posted: 0,
     accepted: 0,
     rejected: 0,
     lastDatesPosted: 0,
     sisRequests: 0,
   };
-  const courses = await countAttendanceCourses(input);
-  const batches = Array.from({ length: Math.ceil(courses / COURSE_BATCH_SIZE) }, (_, batch) => batch);
-  const computed = await inPool(batches, COMPUTE_CONCURRENCY, (batch) =>
-    computeAttendanceBatch({ ...input, batch, batchSize: COURSE_BATCH_SIZE }),
-  );
-  for (const result of computed) {
-    counts.computed += result.computed;
-    counts.changed += result.written;
-  }
-
   // One call in flight at a time: a crash can repeat at most that call.
-  let afterId: string | null = null;
+  let afterCourse: string | null = null;
   for (;;) {
-    const progress: PostingProgress = await postAttendanceBatches({
+    const progress: PostingProgress = await computeAndPostAttendance({
       ...input,
-      afterId,
+      afterCourse,
       maxCalls: CALLS_PER_ACTIVITY,
     });
+    counts.courses += progress.courses;
+    counts.computed += progress.computed;
     counts.posted += progress.posted;
     counts.accepted += progress.accepted;
     counts.rejected += progress.rejected;
     counts.sisRequests += progress.requests;
-    afterId = progress.afterId;
+    afterCourse = progress.afterCourse;
     if (progress.done) break;
   }
   for (;;) {

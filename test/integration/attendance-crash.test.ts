@@ -9,6 +9,7 @@ import { insertCheckIns } from '../../src/db/check-ins';
 import { projectRoot } from '../../src/infra/paths';
 import { generateCheckIns } from '../../src/simulator/generate-check-ins';
 import { SyncWorkflow } from '../../src/workflows/sync';
+import { computedAttendance } from '../support/computed-attendance';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 
 let env: TestEnvironment;
@@ -72,28 +73,8 @@ test('a worker killed with SIGKILL mid-posting is replaced; the run completes an
   assert.ok(calls.length > callsAtKill - callsBefore + 1, 'posting went on after the kill');
 
   // The SIS holds exactly what CourseKey computed.
-  const computed = await env.db
-    .selectFrom('attendance_records')
-    .select([
-      'student_sis_id',
-      'course_sis_key',
-      'attendance_date',
-      'type',
-      'attended_minutes',
-      'absent_minutes',
-    ])
-    .where('school_id', '=', env.config.schoolId)
-    .execute();
   const expected = new Map(
-    computed.map((r) => [
-      recordKey({
-        studentId: r.student_sis_id,
-        scheduledCourseId: r.course_sis_key,
-        date: r.attendance_date,
-        type: r.type,
-      }),
-      `${r.attended_minutes}/${r.absent_minutes}`,
-    ]),
+    (await computedAttendance(env)).map((r) => [recordKey(r), `${r.attendedMinutes}/${r.absentMinutes}`]),
   );
   const sis = new Map(
     env.simulator

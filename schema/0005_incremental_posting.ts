@@ -1,0 +1,116 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Posting computes a course's attendance in memory and compares it with the ledger, so the stored
+ * copy of every computed record (attendance_records) goes: writing 100,000 of them cost more than
+ * posting them. Instead posting keeps, per course, what it last computed from:
+ * - attendance_inputs.version changes (by trigger) whenever anything a course's attendance is
+ *   computed from is written: the course, its members, sessions, check-ins, edits, makeup minutes;
+ * - attendance_course_state holds the version a course was last posted from, when its next session
+ *   closes, and a hash of the school's minutes rules, so a run recomputes only the courses where
+ *   one of them moved, and whether the course's LDAs are still to be posted.
+ * The ledger's index for recent postings shrinks to the rejections the dashboard lists: it sat on
+ * the write between two PostAttendance calls.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    DROP TABLE attendance_records;
+
+    DROP INDEX attendance_ledger_by_posted;
+    CREATE INDEX attendance_ledger_rejections ON attendance_ledger (school_id, posted_at DESC)
+      WHERE status = 'rejected';
+
+    CREATE SEQUENCE attendance_input_versions;
+    CREATE TABLE attendance_inputs (
+      school_id text NOT NULL,
+      course_sis_key text NOT NULL,
+      version bigint NOT NULL,
+      PRIMARY KEY (school_id, course_sis_key)
+    );
+
+    CREATE TABLE attendance_course_state (
+      school_id text NOT NULL,
+      course_sis_key text NOT NULL,
+      inputs_version bigint,
+      -- The earliest close of a session still open at the last computation: due again from then.
+      next_close_at timestamptz,
+      rules_hash text NOT NULL,
+      -- Set when the course's records were posted; cleared once its LDAs are.
+      lda_pending boolean NOT NULL DEFAULT true,
+      sync_run_id bigint,
+      computed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (school_id, course_sis_key)
+    );
+
+    -- Statement-level, so a roster write of 70,000 members costs one insert of its distinct courses.
+    CREATE FUNCTION touch_attendance_inputs() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO attendance_inputs (school_id, course_sis_key, version)
+      SELECT school_id, course_sis_key, nextval('attendance_input_versions')
+      FROM (SELECT DISTINCT school_id, course_sis_key FROM changed_rows) AS courses
+      ORDER BY school_id, course_sis_key
+      ON CONFLICT (school_id, course_sis_key) DO UPDATE SET version = excluded.version;
+      RETURN NULL;
+    END $$;
+
+    CREATE FUNCTION touch_attendance_inputs_of_courses() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO attendance_inputs (school_id, course_sis_key, version)
+      SELECT school_id, sis_key, nextval('attendance_input_versions')
+      FROM (SELECT DISTINCT school_id, sis_key FROM changed_rows) AS courses
+      ORDER BY school_id, sis_key
+      ON CONFLICT (school_id, course_sis_key) DO UPDATE SET version = excluded.version;
+      RETURN NULL;
+    END $$;
+  `.execute(db);
+
+  // PostgreSQL allows transition tables on single-event triggers only: one trigger per event.
+  const inputTables = [
+    'course_members',
+    'class_sessions',
+    'check_ins',
+    'attendance_edits',
+    'makeup_minutes',
+    'courses',
+  ];
+  for (const table of inputTables) {
+    const touch = table === 'courses' ? 'touch_attendance_inputs_of_courses' : 'touch_attendance_inputs';
+    for (const [event, transition] of [
+      ['INSERT', 'NEW'],
+      ['UPDATE', 'NEW'],
+      ['DELETE', 'OLD'],
+    ] as const) {
+      await sql`
+        CREATE TRIGGER ${sql.id(`${table}_${event.toLowerCase()}_touches_attendance`)}
+        AFTER ${sql.raw(event)} ON ${sql.table(table)}
+        REFERENCING ${sql.raw(transition)} TABLE AS changed_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION ${sql.raw(touch)}()
+      `.execute(db);
+    }
+  }
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    DROP TABLE attendance_course_state, attendance_inputs;
+    DROP SEQUENCE attendance_input_versions;
+    DROP FUNCTION touch_attendance_inputs, touch_attendance_inputs_of_courses CASCADE;
+    DROP INDEX attendance_ledger_rejections;
+    CREATE INDEX attendance_ledger_by_posted ON attendance_ledger (school_id, posted_at DESC);
+    CREATE TABLE attendance_records (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      school_id text NOT NULL REFERENCES schools (id),
+      course_sis_key text NOT NULL,
+      student_sis_id text NOT NULL,
+      attendance_date date NOT NULL,
+      type text NOT NULL CHECK (type IN ('Regular', 'Async', 'Makeup')),
+      scheduled_minutes integer NOT NULL,
+      attended_minutes integer NOT NULL,
+      absent_minutes integer NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (school_id, course_sis_key, student_sis_id, attendance_date, type)
+    );
+    CREATE INDEX attendance_records_by_school ON attendance_records (school_id, id);
+  `.execute(db);
+}
