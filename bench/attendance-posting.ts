@@ -1,14 +1,15 @@
 /**
  * `npm run bench:attendance`: AttendancePostingWorkflow posting 100,000 attendance records of the
  * simulator's `large` preset, against real parts started here (Temporal dev server in memory,
- * embedded PostgreSQL, the simulator and a worker in this process). The roster of the chosen
- * sections is written straight from the dataset (the roster sync has its own bench), with realistic
- * check-ins. The floor is the same PostAttendance calls (same bodies, one at a time like the
- * workflow, and 8 at a time) sent straight to a fresh simulator. Writes
- * bench/results/attendance-posting.json and the generated section of docs/benchmarks.md.
+ * embedded PostgreSQL, the simulator in this process), with the worker in a child process of its own
+ * (bench/worker-process.ts through WorkerProcess, as in bench/roster-large.ts) so its memory can be
+ * measured. The roster of the chosen sections is written straight from the dataset (the roster sync
+ * has its own bench), with realistic check-ins. The floor is the same PostAttendance calls (same
+ * bodies, one at a time like the workflow, and 8 at a time) sent straight to a fresh simulator.
+ * Writes bench/results/attendance-posting.json and the generated section of docs/benchmarks.md.
+ * BENCH_CPU_PROF=1 writes a V8 CPU profile of the worker process to bench/results/profiles/.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,9 +34,9 @@ import type { Dataset } from '../src/simulator/dataset';
 import { generateDataset } from '../src/simulator/generate';
 import { generateCheckIns } from '../src/simulator/generate-check-ins';
 import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../src/simulator/server';
-import { createWorker } from '../src/workers/create-worker';
 import { AttendancePostingWorkflow } from '../src/workflows/attendance-posting';
 import type { SchoolConfig } from '../src/config/school-config';
+import { WorkerProcess } from './child-processes';
 
 const RECORDS = 100_000;
 const TARGET_SECONDS = 30;
@@ -71,7 +72,6 @@ function pickSections(dataset: Dataset, config: SchoolConfig, now: Date) {
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-bench-attendance-'));
   const temporalCli = requireTemporalCli();
   const dataset = generateDataset({ preset: 'large', seed: 1 });
@@ -81,13 +81,15 @@ async function main() {
     createSimulator({ dataset }),
     createSimulator({ dataset: structuredClone(dataset) }),
   ]);
-  Object.assign(process.env, { DEMO_SIS_USERNAME: DEFAULT_USERNAME, DEMO_SIS_PASSWORD: DEFAULT_PASSWORD });
+  const credentials = { DEMO_SIS_USERNAME: DEFAULT_USERNAME, DEMO_SIS_PASSWORD: DEFAULT_PASSWORD };
+  Object.assign(process.env, credentials);
   const config = loadSchoolConfig(path.join(projectRoot, 'config', 'schools', 'demo.json'));
   config.sis.baseUrl = simulator.url;
   const db = createDb(postgres.url, 20);
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const taskQueue = 'bench-attendance';
+  let worker: WorkerProcess | undefined;
   try {
     await migrateToLatest(db);
     await enableSchool(db, client, config, { taskQueue, paused: true });
@@ -139,10 +141,15 @@ async function main() {
       .returning('id')
       .executeTakeFirstOrThrow();
 
-    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-    const worker = await createWorker({ db, taskQueue, connection: nativeConnection });
-    const running = worker.run();
+    console.log('[bench] starting the worker process (bundles the workflows)');
+    worker = await WorkerProcess.start({
+      ...credentials,
+      DATABASE_URL: postgres.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      BENCH_TASK_QUEUE: taskQueue,
+    });
     simulator.resetStats();
+    worker.resetPeak();
     console.log(`[bench] posting (${sections.length} sections, ${checkIns.length} check-ins)`);
     const workflowId = `posting:${config.schoolId}-bench-${Date.now()}`;
     const started = performance.now();
@@ -154,9 +161,8 @@ async function main() {
     const wallMs = performance.now() - started;
     const phases = activityPhases((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []);
     const stats = simulator.getStats();
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
+    const workerPeakRssBytes = worker.peakRssBytes;
+    await worker.stop();
     const stored = simulator.getAttendance();
     if (stored.records.length !== counts.computed) {
       throw new Error(
@@ -205,6 +211,8 @@ async function main() {
       wallMs,
       sisRequests: stats.byEndpoint.PostAttendance ?? 0,
       sisRequestsTotal: stats.total,
+      /** Highest RSS the worker process reported during the posting run (sampled every 100 ms). */
+      workerPeakRssBytes,
       floorSequentialMs,
       floorParallelMs,
       ratio: wallMs / floorSequentialMs,
@@ -218,6 +226,8 @@ async function main() {
     writeDocs(results);
     console.log(readFileSync(docsFile, 'utf8').split(START_MARK)[1]!.split(END_MARK)[0]);
   } finally {
+    // Stopped above after a successful run; here too on failure, so no worker is left polling.
+    await worker?.stop().catch((err) => console.error('[bench] stopping the worker process failed:', err));
     await connection.close();
     await db.destroy();
     await Promise.allSettled([simulator.close(), floorSimulator.close(), temporal.stop(), postgres.stop()]);
@@ -234,6 +244,7 @@ function writeDocs(r: {
   wallMs: number;
   sisRequests: number;
   sisRequestsTotal: number;
+  workerPeakRssBytes: number;
   floorSequentialMs: number;
   floorParallelMs: number;
   ratio: number;
@@ -251,7 +262,8 @@ function writeDocs(r: {
     '',
     `- Date: ${r.date}`,
     `- Machine: ${r.machine}; 1-minute load average at the end ${r.loadAverage1m.toFixed(2)}`,
-    `- Data: simulator preset \`large\`, seed 1; ${n(r.sections)} sections' roster written from the dataset, ${n(r.checkIns)} generated check-ins; AttendancePostingWorkflow run directly (worker, simulator and bench in one process).`,
+    `- Data: simulator preset \`large\`, seed 1; ${n(r.sections)} sections' roster written from the dataset, ${n(r.checkIns)} generated check-ins; AttendancePostingWorkflow run directly.`,
+    '- Topology: worker in its own process (`bench/worker-process.ts`, the production `createWorker`); simulator, Temporal client, floor and bench in the parent; PostgreSQL and Temporal in their own processes.',
     '- Floor: the same PostAttendance bodies, prepared beforehand, sent with the same client to a fresh simulator: one call at a time (as the workflow sends them, so a crash can repeat at most one call) and 8 at a time.',
     '',
     '| target | goal | measured | status |',
@@ -266,6 +278,7 @@ function writeDocs(r: {
     `| last dates attended posted | ${n(r.counts.lastDatesPosted)} |`,
     `| SIS requests (PostAttendance / all incl. Authenticate) | ${n(r.sisRequests)} / ${n(r.sisRequestsTotal)} |`,
     `| wall time, workflow start to result (compute + post) | ${s(r.wallMs)} |`,
+    `| worker peak RSS during the run (sampled every 100 ms) | ${Math.round(r.workerPeakRssBytes / 1024 ** 2)} MiB |`,
     '',
     'Where the time goes (from the workflow history; span is first scheduled to last completed, busy is the sum of each activity’s scheduled-to-completed time, which overlap for the compute batches):',
     '',

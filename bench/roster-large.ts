@@ -12,7 +12,7 @@
  * is not a git checkout (the default label is the commit, and whether src/ had uncommitted changes).
  */
 import { Client, Connection } from '@temporalio/client';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,9 +34,9 @@ import { freePort, startTemporalDevServer } from '../src/infra/temporal-dev-serv
 import { generateDataset, type Preset } from '../src/simulator/generate';
 import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME, type Simulator } from '../src/simulator/server';
 import { SyncWorkflow } from '../src/workflows/sync';
+import { isType, nextMessage, spawnTs, WorkerProcess } from './child-processes';
 import { cpuParts, cpuSpent, type CpuParts } from './cpu';
 import type { FloorResult } from './floor-process';
-import type { WorkerMessage } from './worker-process';
 
 /** `large` is the benchmark; BENCH_PRESET=small is a quick check of the bench itself. */
 const PRESET = (process.env.BENCH_PRESET ?? 'large') as Preset;
@@ -224,94 +224,6 @@ const sumValues = (record: Record<string, number>) => Object.values(record).redu
 
 function summaryRowsWritten(summary: RunSummary): number {
   return Object.values(summary.counts).reduce((sum, c) => sum + c.created + c.updated + c.deactivated, 0);
-}
-
-// ---- child processes ----------------------------------------------------------------------------
-
-/** BENCH_CPU_PROF=1: the worker and floor processes write V8 CPU profiles to bench/results/profiles/. */
-const profileFlags = process.env.BENCH_CPU_PROF
-  ? ['--cpu-prof', `--cpu-prof-dir=${path.join(projectRoot, 'bench', 'results', 'profiles')}`]
-  : [];
-
-function spawnTs(file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(
-    process.execPath,
-    [...profileFlags, '--import', 'tsx', path.join(projectRoot, 'bench', file)],
-    {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-}
-
-/** Resolves with the first message that matches; rejects if the child exits first. */
-function nextMessage<T>(child: ChildProcess, matches: (message: unknown) => message is T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown) => {
-      if (!matches(message)) return;
-      cleanup();
-      resolve(message);
-    };
-    const onExit = (code: number | null, signal: string | null) => {
-      cleanup();
-      reject(
-        new Error(`${path.basename(String(child.spawnargs.at(-1)))} exited (code ${code}, signal ${signal})`),
-      );
-    };
-    const cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
-const isType =
-  <K extends string>(type: K) =>
-  (message: unknown): message is { type: K } & Record<string, unknown> =>
-    typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
-
-class WorkerProcess {
-  private peakSinceReset = 0;
-  maxRssBytes = 0;
-
-  private constructor(readonly child: ChildProcess) {
-    child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'memory') {
-        this.peakSinceReset = Math.max(this.peakSinceReset, message.rssBytes);
-        this.maxRssBytes = Math.max(this.maxRssBytes, message.maxRssBytes);
-      } else if (message.type === 'exit') {
-        this.maxRssBytes = Math.max(this.maxRssBytes, message.maxRssBytes);
-      }
-    });
-  }
-
-  static async start(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-    const child = spawnTs('worker-process.ts', env);
-    const worker = new WorkerProcess(child);
-    await nextMessage(child, isType('ready'));
-    return worker;
-  }
-
-  resetPeak(): void {
-    this.peakSinceReset = 0;
-  }
-
-  get peakRssBytes(): number {
-    return this.peakSinceReset;
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (this.child.connected) this.child.send({ type: 'shutdown' });
-    else this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  }
 }
 
 // ---- runs -------------------------------------------------------------------------------------

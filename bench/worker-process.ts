@@ -1,8 +1,9 @@
 /**
- * The benchmark's worker, in a process of its own so its memory can be measured apart from the
- * Temporal client, the simulator and PostgreSQL. Started by bench/roster-large.ts with an IPC
- * channel; the same worker as `npm run worker` (createWorker, default pool), on the bench's
- * DATABASE_URL, TEMPORAL_ADDRESS and task queue (BENCH_TASK_QUEUE).
+ * The benchmarks' worker, in a process of its own so its memory can be measured apart from the
+ * Temporal client, the simulator and PostgreSQL. Started with an IPC channel by WorkerProcess
+ * (bench/child-processes.ts), for bench/roster-large.ts and bench/attendance-posting.ts; the same
+ * worker as `npm run worker` (createWorker, default pool), on the bench's DATABASE_URL,
+ * TEMPORAL_ADDRESS and task queue (BENCH_TASK_QUEUE).
  *
  * Messages to the parent: {type:'ready'} once polling, {type:'memory'} every 100 ms (current RSS
  * and the process's peak RSS so far), {type:'exit'} with the final peak after a graceful shutdown.
@@ -33,7 +34,9 @@ function memory(): WorkerMessage {
 async function main() {
   const taskQueue = process.env.BENCH_TASK_QUEUE;
   if (!taskQueue || !process.send)
-    throw new Error('Started by bench/roster-large.ts only (BENCH_TASK_QUEUE, IPC).');
+    throw new Error(
+      'Started by bench/roster-large.ts and bench/attendance-posting.ts through WorkerProcess (bench/child-processes.ts) only (BENCH_TASK_QUEUE, IPC).',
+    );
   // Warnings and errors only: the bench prints its own progress.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const db = createDb();
