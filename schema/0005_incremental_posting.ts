@@ -9,8 +9,9 @@ import { sql, type Kysely } from 'kysely';
  * - attendance_course_state holds the version a course was last posted from, when its next session
  *   closes, and a hash of the school's minutes rules, so a run recomputes only the courses where
  *   one of them moved, and whether the course's LDAs are still to be posted.
- * The ledger's index for recent postings shrinks to the rejections the dashboard lists: it sat on
- * the write between two PostAttendance calls.
+ * Between two PostAttendance calls the SIS's answers go to a journal, one row of arrays per call,
+ * and are filed in the ledger while the next call is in flight; the ledger's index for recent
+ * postings shrinks to the rejections the dashboard lists.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -19,6 +20,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     DROP INDEX attendance_ledger_by_posted;
     CREATE INDEX attendance_ledger_rejections ON attendance_ledger (school_id, posted_at DESC)
       WHERE status = 'rejected';
+
+    CREATE TABLE attendance_answer_journal (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      school_id text NOT NULL,
+      sync_run_id bigint,
+      course_sis_keys text[] NOT NULL,
+      student_sis_ids text[] NOT NULL,
+      attendance_dates date[] NOT NULL,
+      types text[] NOT NULL,
+      attended_minutes integer[] NOT NULL,
+      absent_minutes integer[] NOT NULL,
+      statuses text[] NOT NULL,
+      sis_messages text[] NOT NULL,
+      sis_attendance_ids text[] NOT NULL,
+      written_at timestamptz NOT NULL DEFAULT now()
+    );
 
     CREATE SEQUENCE attendance_input_versions;
     CREATE TABLE attendance_inputs (
@@ -92,7 +109,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    DROP TABLE attendance_course_state, attendance_inputs;
+    DROP TABLE attendance_course_state, attendance_inputs, attendance_answer_journal;
     DROP SEQUENCE attendance_input_versions;
     DROP FUNCTION touch_attendance_inputs, touch_attendance_inputs_of_courses CASCADE;
     DROP INDEX attendance_ledger_rejections;

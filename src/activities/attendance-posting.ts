@@ -2,8 +2,8 @@
  * Attendance posting, CourseKey -> SIS. Per course that needs it (src/db/attendance-course-state.ts)
  * the records of closed sessions are computed in memory and compared with the ledger; the due ones
  * (new, or minutes changed since the SIS last answered) go in calls of at most 500, one call at a
- * time, each answer recorded in the ledger before the next call. While the SIS answers, the next
- * courses are computed. A retried or restarted activity finds the answered records settled, so
+ * time, each call's answers journalled before the next call. While the SIS answers, the next
+ * courses are computed and the last answers filed in the ledger. A retried or restarted activity finds the answered records settled, so
  * only the call in flight when a worker died can be sent twice. Arguments and results are a course
  * cursor and counts: the records never pass through Temporal.
  */
@@ -20,10 +20,11 @@ import {
 } from '../db/attendance-course-state';
 import {
   dueLastDates,
+  journalSisAnswers,
   ledgerKey,
   ledgerMinutes,
+  moveJournalToLedger,
   recordPostedLastDates,
-  recordSisAnswers,
   type PostedRecord,
   type SisAnswer,
 } from '../db/attendance-ledger';
@@ -103,6 +104,8 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           };
           // A dry run reports what the SIS holds; it never writes to it.
           if (dryRun) return { ...progress, done: true };
+          // Answers an attempt that died left in the journal count before anything is compared.
+          await moveJournalToLedger(db, schoolId);
           const now = new Date();
           const rulesHash = minutesRulesHash(config);
           const reads = chunked(
@@ -162,6 +165,8 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           const settled: SettledCourse[] = [];
           // A record the SIS did not answer stays due: its course is computed again next run.
           const unanswered = new Set<string>();
+          // Journal rows are filed in the ledger one after another, beside the calls.
+          let filing: Promise<void> = Promise.resolve();
           for (;;) {
             while (queued < MAX_RECORDS_PER_CALL && reading) {
               const courses = await reading;
@@ -214,9 +219,15 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
               if (accepted) progress.accepted++;
               else progress.rejected++;
             }
-            await recordSisAnswers(db, schoolId, syncRunId, answers);
+            // Recorded before the next call: a crash can repeat only the call in flight.
+            const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers);
+            if (journalId !== null) {
+              filing = filing.then(() => moveJournalToLedger(db, schoolId, journalId));
+              filing.catch(() => undefined);
+            }
             progress.posted += call.length;
           }
+          await filing;
           await settleCourses(db, schoolId, syncRunId, rulesHash, settled);
           return progress;
         }),

@@ -225,6 +225,7 @@ export interface Database {
   attendance_inputs: AttendanceInputsTable;
   attendance_course_state: AttendanceCourseStateTable;
   attendance_ledger: AttendanceLedgerTable;
+  attendance_answer_journal: AttendanceAnswerJournalTable;
   lda_ledger: LdaLedgerTable;
 }
 
@@ -341,6 +342,23 @@ export interface AttendanceLedgerTable {
   sis_attendance_id: string | null;
   sync_run_id: string | null;
   posted_at: UpdatedAt;
+}
+
+/** The SIS's answers to one PostAttendance call, until they are filed in the ledger (schema/0005). */
+export interface AttendanceAnswerJournalTable {
+  id: Generated<string>;
+  school_id: string;
+  sync_run_id: string | null;
+  course_sis_keys: string[];
+  student_sis_ids: string[];
+  attendance_dates: LocalDate[];
+  types: AttendanceType[];
+  attended_minutes: number[];
+  absent_minutes: number[];
+  statuses: ('accepted' | 'rejected')[];
+  sis_messages: (string | null)[];
+  sis_attendance_ids: (string | null)[];
+  written_at: CreatedAt;
 }
 
 export interface LdaLedgerTable {
