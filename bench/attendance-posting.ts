@@ -37,6 +37,7 @@ import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../src/simu
 import { AttendancePostingWorkflow } from '../src/workflows/attendance-posting';
 import type { SchoolConfig } from '../src/config/school-config';
 import { WorkerProcess } from './child-processes';
+import { cpuParts, cpuSpent, type CpuParts } from './cpu';
 
 const RECORDS = 100_000;
 const TARGET_SECONDS = 30;
@@ -152,6 +153,10 @@ async function main() {
     worker.resetPeak();
     console.log(`[bench] posting (${sections.length} sections, ${checkIns.length} check-ins)`);
     const workflowId = `posting:${config.schoolId}-bench-${Date.now()}`;
+    const pgDataDir = path.join(scratch, 'pg');
+    const cpu = () =>
+      cpuParts({ worker: worker!.child.pid, temporal: temporal.process?.pid, postgresDataDir: pgDataDir });
+    const cpuBefore = cpu();
     const started = performance.now();
     const counts = await client.workflow.execute(AttendancePostingWorkflow, {
       taskQueue,
@@ -159,6 +164,7 @@ async function main() {
       args: [{ schoolId: config.schoolId, syncRunId: run.id }],
     });
     const wallMs = performance.now() - started;
+    const cpuSeconds = cpuSpent(cpuBefore, cpu());
     const phases = activityPhases((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []);
     const stats = simulator.getStats();
     const workerPeakRssBytes = worker.peakRssBytes;
@@ -197,7 +203,10 @@ async function main() {
       await Promise.all(bodies.map((body) => sis.postAttendance(body)));
       return performance.now() - start;
     };
+    const floorCpuBefore = process.cpuUsage();
     const floorSequentialMs = await floor(1);
+    const floorCpu = process.cpuUsage(floorCpuBefore);
+    const floorCpuSeconds = (floorCpu.user + floorCpu.system) / 1e6;
     const floorParallelMs = await floor(config.sis.maxConcurrentRequests);
 
     const results = {
@@ -213,7 +222,9 @@ async function main() {
       sisRequestsTotal: stats.total,
       /** Highest RSS the worker process reported during the posting run (sampled every 100 ms). */
       workerPeakRssBytes,
+      cpuSeconds,
       floorSequentialMs,
+      floorCpuSeconds,
       floorParallelMs,
       ratio: wallMs / floorSequentialMs,
       ratioToParallelFloor: wallMs / floorParallelMs,
@@ -245,6 +256,8 @@ function writeDocs(r: {
   sisRequests: number;
   sisRequestsTotal: number;
   workerPeakRssBytes: number;
+  cpuSeconds: CpuParts;
+  floorCpuSeconds: number;
   floorSequentialMs: number;
   floorParallelMs: number;
   ratio: number;
@@ -279,6 +292,8 @@ function writeDocs(r: {
     `| SIS requests (PostAttendance / all incl. Authenticate) | ${n(r.sisRequests)} / ${n(r.sisRequestsTotal)} |`,
     `| wall time, workflow start to result (compute + post) | ${s(r.wallMs)} |`,
     `| worker peak RSS during the run (sampled every 100 ms) | ${Math.round(r.workerPeakRssBytes / 1024 ** 2)} MiB |`,
+    `| CPU in the run: worker / PostgreSQL / simulator + bench / Temporal | ${cpuText(r.cpuSeconds.worker)} / ${cpuText(r.cpuSeconds.postgres)} / ${cpuText(r.cpuSeconds.simulator)} / ${cpuText(r.cpuSeconds.temporal)} |`,
+    `| CPU of the floor (one call at a time; client and simulator in one process) | ${cpuText(r.floorCpuSeconds)} |`,
     '',
     'Where the time goes (from the workflow history; span is first scheduled to last completed, busy is the sum of each activity’s scheduled-to-completed time, which overlap for the compute batches):',
     '',
@@ -349,6 +364,8 @@ function activityPhases(events: readonly EventLike[]): Phase[] {
   }
   return [...phases.values()];
 }
+
+const cpuText = (seconds: number | undefined) => (seconds === undefined ? '-' : `${seconds.toFixed(1)} s`);
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -25,10 +25,9 @@ import {
   ledgerMinutes,
   moveJournalToLedger,
   recordPostedLastDates,
-  type PostedRecord,
   type SisAnswer,
 } from '../db/attendance-ledger';
-import { computeCourseAttendance } from '../db/course-attendance';
+import { computeCourseAttendance, type ComputedRecord } from '../db/course-attendance';
 import type { Database } from '../db/database';
 import { withHeartbeat } from './heartbeat';
 import type { SchoolContexts } from './school-context';
@@ -54,21 +53,20 @@ export interface PostingProgress {
 /** A course's computed attendance, with the records still to send. */
 interface ComputedCourse extends SettledCourse {
   computed: number;
-  due: PostedRecord[];
+  due: ComputedRecord[];
 }
 
 /** The id the SIS echoes in its answer: the record's own key, readable in the SIS's logs. */
-const externalId = (r: PostedRecord) =>
-  `${r.course_sis_key}|${r.student_sis_id}|${r.attendance_date}|${r.type}`;
+const externalId = (r: ComputedRecord) => `${r.courseKey}|${r.studentId}|${r.date}|${r.type}`;
 
-function toSisRecord(record: PostedRecord): PostAttendanceRequest['records'][number] {
+function toSisRecord(record: ComputedRecord): PostAttendanceRequest['records'][number] {
   return {
     externalId: externalId(record),
-    scheduledCourseId: record.course_sis_key,
-    studentId: record.student_sis_id,
-    date: record.attendance_date,
-    attendedMinutes: record.attended_minutes,
-    absentMinutes: record.absent_minutes,
+    scheduledCourseId: record.courseKey,
+    studentId: record.studentId,
+    date: record.date,
+    attendedMinutes: record.attended,
+    absentMinutes: record.absent,
     type: record.type,
   };
 }
@@ -130,20 +128,13 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
                 },
               ]),
             );
-            for (const r of attendance.records) {
-              const course = byCourse.get(r.courseKey)!;
+            for (const record of attendance.records) {
+              const course = byCourse.get(record.courseKey)!;
               course.computed++;
-              const record: PostedRecord = {
-                course_sis_key: r.courseKey,
-                student_sis_id: r.studentId,
-                attendance_date: r.date,
-                type: r.type,
-                attended_minutes: r.attended,
-                absent_minutes: r.absent,
-              };
-              const last = answered.get(ledgerKey(record));
-              if (last?.attended === record.attended_minutes && last.absent === record.absent_minutes)
-                continue;
+              const last = answered.get(
+                ledgerKey(record.courseKey, record.studentId, record.date, record.type),
+              );
+              if (last?.attended === record.attended && last.absent === record.absent) continue;
               course.due.push(record);
             }
             return [...byCourse.values()];
@@ -190,7 +181,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             }
             if (progress.requests === input.maxCalls) break;
 
-            const call: PostedRecord[] = [];
+            const call: ComputedRecord[] = [];
             for (const course of queue) {
               if (call.length === MAX_RECORDS_PER_CALL) break;
               call.push(...course.due.splice(0, MAX_RECORDS_PER_CALL - call.length));
@@ -206,7 +197,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             for (const record of call) {
               const result = results.get(externalId(record));
               if (!result) {
-                unanswered.add(record.course_sis_key);
+                unanswered.add(record.courseKey);
                 continue;
               }
               const accepted = result.status === 'Accepted';

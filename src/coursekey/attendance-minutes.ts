@@ -125,19 +125,16 @@ export function editWindowClosesAt(session: SessionForMinutes, editWindowDays: n
  * Sessions of the same section, student, date and type are one SIS record (the SIS keys attendance
  * so): their minutes add up.
  */
-export function combineSameDay<T extends SessionAttendance & { key: string }>(records: T[]): T[] {
-  const byKey = new Map<string, T>();
-  for (const record of records) {
-    const key = `${record.key}\u0000${record.date}\u0000${record.type}`;
-    const seen = byKey.get(key);
-    if (!seen) byKey.set(key, { ...record });
-    else {
-      seen.scheduled += record.scheduled;
-      seen.attended += record.attended;
-      seen.absent += record.absent;
-    }
+export function combineSameDay(records: readonly SessionAttendance[]): SessionAttendance {
+  const [first, ...rest] = records;
+  if (!first) throw new Error('combineSameDay needs at least one record');
+  const combined = { ...first };
+  for (const record of rest) {
+    combined.scheduled += record.scheduled;
+    combined.attended += record.attended;
+    combined.absent += record.absent;
   }
-  return [...byKey.values()];
+  return combined;
 }
 
 /** LDA: the last date with attended minutes > 0, or undefined when the student never attended. */

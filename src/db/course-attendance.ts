@@ -12,6 +12,7 @@ import {
   sessionAttendance,
   type MinutesRule,
   type SessionAttendance,
+  type SessionForMinutes,
 } from '../coursekey/attendance-minutes';
 import type { Database } from './database';
 
@@ -93,21 +94,22 @@ export async function computeCourseAttendance(
     list.push(member.user_sis_key.slice(STUDENT_KEY_PREFIX.length));
     studentsOf.set(member.course_sis_key, list);
   }
-  const presence = new Map(
-    checkIns.map((row) => [
-      `${row.session_sis_key}\u0000${row.student_sis_id}`,
-      { checkedInAt: row.checked_in_at, checkedOutAt: row.checked_out_at },
-    ]),
-  );
-  const edited = new Map(
-    edits.map((row) => [`${row.session_sis_key}\u0000${row.student_sis_id}`, row.attended_minutes]),
-  );
+  // Per session, per student: nested maps, no key strings built per (session, student) pair.
+  const presence = bySessionAndStudent(checkIns, (row) => ({
+    checkedInAt: row.checked_in_at,
+    checkedOutAt: row.checked_out_at,
+  }));
+  const edited = bySessionAndStudent(edits, (row) => row.attended_minutes);
 
-  const records: ComputedRecord[] = [];
+  // Closed sessions of a course on one date and of one kind make one record per student.
+  const groups = new Map<
+    string,
+    { courseKey: string; sessions: (SessionForMinutes & { sisKey: string })[] }
+  >();
   for (const row of sessions) {
-    const rule = rules.get(row.course_sis_key);
-    if (!rule) continue;
+    if (!rules.get(row.course_sis_key)) continue;
     const session = {
+      sisKey: row.sis_key,
       kind: row.kind,
       date: row.session_date,
       startsAt: row.starts_at,
@@ -120,10 +122,34 @@ export async function computeCourseAttendance(
       if (!next || closesAt < next) nextCloseAt.set(row.course_sis_key, closesAt);
       continue;
     }
-    for (const studentId of studentsOf.get(row.course_sis_key) ?? []) {
-      const key = `${row.sis_key}\u0000${studentId}`;
-      const attendance = sessionAttendance(session, rule, presence.get(key), edited.get(key));
-      records.push({ courseKey: row.course_sis_key, studentId, ...attendance });
+    const groupKey = `${row.course_sis_key}\u0000${row.session_date}\u0000${row.kind}`;
+    const group = groups.get(groupKey);
+    if (group) group.sessions.push(session);
+    else groups.set(groupKey, { courseKey: row.course_sis_key, sessions: [session] });
+  }
+
+  const records: ComputedRecord[] = [];
+  for (const { courseKey, sessions: sameDay } of groups.values()) {
+    const rule = rules.get(courseKey)!;
+    for (const studentId of studentsOf.get(courseKey) ?? []) {
+      const each = sameDay.map((session) =>
+        sessionAttendance(
+          session,
+          rule,
+          presence.get(session.sisKey)?.get(studentId),
+          edited.get(session.sisKey)?.get(studentId),
+        ),
+      );
+      const attendance = each.length === 1 ? each[0]! : combineSameDay(each);
+      records.push({
+        courseKey,
+        studentId,
+        type: attendance.type,
+        date: attendance.date,
+        scheduled: attendance.scheduled,
+        attended: attendance.attended,
+        absent: attendance.absent,
+      });
     }
   }
   for (const makeup of makeups) {
@@ -133,8 +159,18 @@ export async function computeCourseAttendance(
       ...makeupAttendance(makeup.makeup_date, makeup.minutes),
     });
   }
-  const combined = combineSameDay(
-    records.map((record) => ({ ...record, key: `${record.courseKey}\u0000${record.studentId}` })),
-  );
-  return { records: combined.map(({ key: _key, ...record }) => record), nextCloseAt };
+  return { records, nextCloseAt };
+}
+
+function bySessionAndStudent<R extends { session_sis_key: string; student_sis_id: string }, V>(
+  rows: R[],
+  value: (row: R) => V,
+): Map<string, Map<string, V>> {
+  const bySession = new Map<string, Map<string, V>>();
+  for (const row of rows) {
+    let students = bySession.get(row.session_sis_key);
+    if (!students) bySession.set(row.session_sis_key, (students = new Map()));
+    students.set(row.student_sis_id, value(row));
+  }
+  return bySession;
 }

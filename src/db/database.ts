@@ -349,15 +349,8 @@ export interface AttendanceAnswerJournalTable {
   id: Generated<string>;
   school_id: string;
   sync_run_id: string | null;
-  course_sis_keys: string[];
-  student_sis_ids: string[];
-  attendance_dates: LocalDate[];
-  types: AttendanceType[];
-  attended_minutes: number[];
-  absent_minutes: number[];
-  statuses: ('accepted' | 'rejected')[];
-  sis_messages: (string | null)[];
-  sis_attendance_ids: (string | null)[];
+  /** SisAnswer records as JSON (json, not jsonb: written once, read once). */
+  answers: ColumnType<unknown, string, never>;
   written_at: CreatedAt;
 }
 

@@ -39,7 +39,7 @@ const { computeAndPostAttendance, postLastDatesAttended } = proxyActivities<Acti
 });
 
 /** Calls per posting activity: few enough history events for 100,000 records, short enough attempts. */
-const CALLS_PER_ACTIVITY = 50;
+const CALLS_PER_ACTIVITY = 100;
 
 export async function AttendancePostingWorkflow(input: AttendancePostingInput): Promise<PostingCounts> {
   const counts: PostingCounts = {
