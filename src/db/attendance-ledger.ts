@@ -159,6 +159,7 @@ export async function dueLastDates(
   return rows;
 }
 
+/** Stores the LDAs the SIS took: one array parameter per column (unnest), not three per row. */
 export async function recordPostedLastDates(
   db: Kysely<Database>,
   schoolId: string,
@@ -166,15 +167,17 @@ export async function recordPostedLastDates(
   posted: DueLastDate[],
 ): Promise<void> {
   if (posted.length === 0) return;
-  await db
-    .insertInto('lda_ledger')
-    .values(posted.map((lda) => ({ school_id: schoolId, ...lda, sync_run_id: syncRunId })))
-    .onConflict((conflict) =>
-      conflict.columns(['school_id', 'course_sis_key', 'student_sis_id']).doUpdateSet({
-        last_date_attended: sql.ref('excluded.last_date_attended'),
-        sync_run_id: sql.ref('excluded.sync_run_id'),
-        posted_at: sql`now()`,
-      }),
-    )
-    .execute();
+  await sql`
+    INSERT INTO lda_ledger (school_id, course_sis_key, student_sis_id, last_date_attended, sync_run_id)
+    SELECT ${schoolId}, l.course_sis_key, l.student_sis_id, l.last_date_attended, ${syncRunId}::bigint
+    FROM unnest(
+      ${posted.map((lda) => lda.course_sis_key)}::text[],
+      ${posted.map((lda) => lda.student_sis_id)}::text[],
+      ${posted.map((lda) => lda.last_date_attended)}::date[]
+    ) AS l (course_sis_key, student_sis_id, last_date_attended)
+    ON CONFLICT (school_id, course_sis_key, student_sis_id) DO UPDATE SET
+      last_date_attended = excluded.last_date_attended,
+      sync_run_id = excluded.sync_run_id,
+      posted_at = now()
+  `.execute(db);
 }
