@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { postingWorkflowId, type SyncWorkflow } from '../../src/workflows/sync';
+import { storeSchoolConfig } from '../../src/client/school-schedules';
 import { insertCheckIns } from '../../src/db/check-ins';
 import { generateCheckIns } from '../../src/simulator/generate-check-ins';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
@@ -204,4 +205,80 @@ test('posting histories hold counts and cursors, no names', async () => {
     if (student.email) assert.ok(!text.includes(student.email), 'an email leaked into a history');
   }
   assert.ok(postedRecords() > 0);
+});
+
+test('a course is computed again when a session of it closes or its roster changes; every course when the minutes rules change', async () => {
+  const state = () =>
+    env.db
+      .selectFrom('attendance_course_state')
+      .selectAll()
+      .where('school_id', '=', env.config.schoolId)
+      .orderBy('course_sis_key')
+      .execute();
+
+  // The state remembers when each course's next session closes: the first sync session still open.
+  const courses = await state();
+  const open = courses.find((course) => course.next_close_at !== null)!;
+  assert.ok(open, 'a course with sessions still to come');
+  const nextEnd = await env.db
+    .selectFrom('class_sessions')
+    .select((eb) => eb.fn.min('ends_at').as('ends_at'))
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', open.course_sis_key)
+    .where('kind', '=', 'sync')
+    .where('ends_at', '>', open.computed_at)
+    .executeTakeFirstOrThrow();
+  assert.ok(open.next_close_at! > open.computed_at);
+  if (nextEnd.ends_at) assert.ok(open.next_close_at! <= nextEnd.ends_at);
+
+  // That time passing (set back here) makes exactly that course due.
+  await env.db
+    .updateTable('attendance_course_state')
+    .set({ next_close_at: new Date(Date.now() - 60_000) })
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', open.course_sis_key)
+    .execute();
+  const afterClose = await sync();
+  assert.equal(afterClose.posting!.courses, 1);
+  assert.equal(afterClose.posting!.posted, 0, 'nothing new in it');
+
+  // A drop in the SIS reaches the roster, and the trigger on course_members makes the course due.
+  const dataset = env.simulator.getDataset();
+  const section = dataset.sections.find(
+    (s) =>
+      s.scheduledCourseId !== open.course_sis_key &&
+      courses.some((c) => c.course_sis_key === s.scheduledCourseId) &&
+      (dataset.enrollments[s.scheduledCourseId] ?? []).some((e) => e.status === 'Registered'),
+  )!;
+  const student = dataset.enrollments[section.scheduledCourseId]!.find((e) => e.status === 'Registered')!;
+  env.simulator.mutate({
+    op: 'setEnrollmentStatus',
+    scheduledCourseId: section.scheduledCourseId,
+    studentId: student.studentId,
+    status: 'Dropped',
+  });
+  const afterDrop = await sync();
+  assert.equal(afterDrop.posting!.courses, 1, 'only the section with the drop');
+  assert.equal(afterDrop.posting!.posted, 0);
+
+  // New minutes rules: every active course is computed again, and minutes that moved are posted.
+  const method = Object.keys(env.config.attendanceMethods)[0]!;
+  const rules = env.config.attendanceMethods[method]!;
+  const changed = structuredClone(env.config);
+  changed.attendanceMethods[method] = { ...rules, tardyThresholdMinutes: rules.tardyThresholdMinutes + 1 };
+  await storeSchoolConfig(env.db, changed);
+  try {
+    const afterRules = await sync();
+    const active = await env.db
+      .selectFrom('courses')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('school_id', '=', env.config.schoolId)
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow();
+    assert.equal(afterRules.posting!.courses, Number(active.n));
+    const again = await sync();
+    assert.equal(again.posting!.courses, 0, 'and then nothing');
+  } finally {
+    await storeSchoolConfig(env.db, env.config);
+  }
 });
