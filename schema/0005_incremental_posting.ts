@@ -55,23 +55,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
 
     -- Statement-level, so a roster write of 70,000 members costs one insert of its distinct courses.
+    -- The argument names the changed table's course column.
     CREATE FUNCTION touch_attendance_inputs() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO attendance_inputs (school_id, course_sis_key, version)
-      SELECT school_id, course_sis_key, nextval('attendance_input_versions')
-      FROM (SELECT DISTINCT school_id, course_sis_key FROM changed_rows) AS courses
-      ORDER BY school_id, course_sis_key
-      ON CONFLICT (school_id, course_sis_key) DO UPDATE SET version = excluded.version;
-      RETURN NULL;
-    END $$;
-
-    CREATE FUNCTION touch_attendance_inputs_of_courses() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO attendance_inputs (school_id, course_sis_key, version)
-      SELECT school_id, sis_key, nextval('attendance_input_versions')
-      FROM (SELECT DISTINCT school_id, sis_key FROM changed_rows) AS courses
-      ORDER BY school_id, sis_key
-      ON CONFLICT (school_id, course_sis_key) DO UPDATE SET version = excluded.version;
+      EXECUTE format(
+        'INSERT INTO attendance_inputs (school_id, course_sis_key, version)
+         SELECT school_id, course_key, nextval(''attendance_input_versions'')
+         FROM (SELECT DISTINCT school_id, %I AS course_key FROM changed_rows) AS courses
+         ORDER BY school_id, course_key
+         ON CONFLICT (school_id, course_sis_key) DO UPDATE SET version = excluded.version',
+        TG_ARGV[0]);
       RETURN NULL;
     END $$;
   `.execute(db);
@@ -86,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     'courses',
   ];
   for (const table of inputTables) {
-    const touch = table === 'courses' ? 'touch_attendance_inputs_of_courses' : 'touch_attendance_inputs';
+    const courseColumn = table === 'courses' ? 'sis_key' : 'course_sis_key';
     for (const [event, transition] of [
       ['INSERT', 'NEW'],
       ['UPDATE', 'NEW'],
@@ -96,7 +89,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         CREATE TRIGGER ${sql.id(`${table}_${event.toLowerCase()}_touches_attendance`)}
         AFTER ${sql.raw(event)} ON ${sql.table(table)}
         REFERENCING ${sql.raw(transition)} TABLE AS changed_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION ${sql.raw(touch)}()
+        FOR EACH STATEMENT EXECUTE FUNCTION touch_attendance_inputs(${sql.lit(courseColumn)})
       `.execute(db);
     }
   }
@@ -106,7 +99,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP TABLE attendance_course_state, attendance_inputs, attendance_answer_journal;
     DROP SEQUENCE attendance_input_versions;
-    DROP FUNCTION touch_attendance_inputs, touch_attendance_inputs_of_courses CASCADE;
+    DROP FUNCTION touch_attendance_inputs CASCADE;
     DROP INDEX attendance_ledger_rejections;
     ALTER TABLE attendance_ledger ADD FOREIGN KEY (school_id) REFERENCES schools (id);
     CREATE INDEX attendance_ledger_by_posted ON attendance_ledger (school_id, posted_at DESC);
