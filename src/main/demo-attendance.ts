@@ -32,7 +32,7 @@ export function formatPosting(posting: PostingCounts | undefined): string {
   if (!posting) return 'Attendance: not posted in this run.';
   return [
     `Attendance posted to the SIS: ${posting.posted} records (${posting.accepted} accepted, ${posting.rejected} rejected)`,
-    `  of ${posting.computed} computed for the closed sessions of ${posting.courses} courses with news,`,
+    `  of ${posting.computed} computed in the ${posting.courses} courses that changed or had a session close,`,
     `  ${posting.lastDatesPosted} last dates attended, ${posting.sisRequests} PostAttendance calls.`,
   ].join('\n');
 }
