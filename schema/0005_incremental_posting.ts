@@ -21,6 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- Ledger rows are written only by posting, for the school of a run (which exists); the check
     -- per row cost a third of every filing.
     ALTER TABLE attendance_ledger DROP CONSTRAINT attendance_ledger_school_id_fkey;
+    ALTER TABLE lda_ledger DROP CONSTRAINT lda_ledger_school_id_fkey;
     CREATE INDEX attendance_ledger_rejections ON attendance_ledger (school_id, posted_at DESC)
       WHERE status = 'rejected';
 
@@ -102,6 +103,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP FUNCTION touch_attendance_inputs CASCADE;
     DROP INDEX attendance_ledger_rejections;
     ALTER TABLE attendance_ledger ADD FOREIGN KEY (school_id) REFERENCES schools (id);
+    ALTER TABLE lda_ledger ADD FOREIGN KEY (school_id) REFERENCES schools (id);
     CREATE INDEX attendance_ledger_by_posted ON attendance_ledger (school_id, posted_at DESC);
     CREATE TABLE attendance_records (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -109,7 +109,8 @@ export async function moveJournalToLedger(db: Kysely<Database>, schoolId: string
         SELECT e->>0 AS course_sis_key, e->>1 AS student_sis_id, (e->>2)::date AS attendance_date, e->>3 AS type,
           (e->>4)::integer AS attended_minutes, (e->>5)::integer AS absent_minutes, e->>6 AS status,
           e->>7 AS sis_message, e->>8 AS sis_attendance_id
-        FROM json_array_elements(moved.answers) AS e
+        -- Parsed once (jsonb): ->> on json parses the element again for every field.
+        FROM jsonb_array_elements(moved.answers::jsonb) AS e
       ) AS a
       ON CONFLICT (school_id, course_sis_key, student_sis_id, attendance_date, type) DO UPDATE SET
         attended_minutes = excluded.attended_minutes,
