@@ -295,7 +295,7 @@ function writeDocs(r: {
     `| CPU in the run: worker / PostgreSQL / simulator + bench / Temporal | ${cpuText(r.cpuSeconds.worker)} / ${cpuText(r.cpuSeconds.postgres)} / ${cpuText(r.cpuSeconds.simulator)} / ${cpuText(r.cpuSeconds.temporal)} |`,
     `| CPU of the floor (one call at a time; client and simulator in one process) | ${cpuText(r.floorCpuSeconds)} |`,
     '',
-    'Where the time goes (from the workflow history; span is first scheduled to last completed, busy is the sum of each activity’s scheduled-to-completed time, which overlap for the compute batches):',
+    'Where the time goes (from the workflow history; span is first scheduled to last completed, busy is the sum of each activity’s scheduled-to-completed time; each posting activity computes the next courses while a call is in flight):',
     '',
     '| activity | count | span | busy (sum) |',
     '| --- | --- | --- | --- |',
