@@ -81,6 +81,17 @@ export const schoolConfigSchema = z
     schedule: z
       .object({ interval: duration.default('1h'), catchupWindow: duration.default('10m') })
       .prefault({}),
+    posting: z
+      .object({
+        /**
+         * The school's go-live with CourseKey (a campus date): sessions and makeup minutes before it are
+         * never posted, so a school enabled mid-term gets no absences for the weeks before it used CourseKey.
+         */
+        startDate: z.iso.date({ message: 'use a date such as "2026-09-01"' }).optional(),
+        /** Post a session once its instructor edit window has closed rather than when it ends. */
+        afterEditWindow: z.boolean().default(false),
+      })
+      .prefault({}),
     safety: z
       .object({
         maxDeactivationShare: z.number().min(0).max(1).default(0.1),

@@ -19,10 +19,10 @@ export interface SettledCourse extends CourseToPost {
   nextCloseAt: Date | null;
 }
 
-/** What the minutes depend on besides a course's rows: the school's zone and method rules. */
+/** What the records depend on besides a course's rows: the school's zone, method rules and posting options. */
 export function minutesRulesHash(config: SchoolConfig): string {
   return createHash('sha256')
-    .update(JSON.stringify([config.timeZone, config.attendanceMethods]))
+    .update(JSON.stringify([config.timeZone, config.attendanceMethods, config.posting]))
     .digest('hex');
 }
 

@@ -4,13 +4,13 @@
  * (src/coursekey/attendance-minutes.ts). Shared by the posting activities and the API's read.
  */
 import { sql, type Kysely } from 'kysely';
-import type { SchoolConfig } from '../config/school-config';
+import type { AttendanceMethod, SchoolConfig } from '../config/school-config';
 import {
   combineSameDay,
+  editWindowClosesAt,
   makeupAttendance,
   sessionClosesAt,
   sessionAttendance,
-  type MinutesRule,
   type SessionAttendance,
   type SessionForMinutes,
 } from '../coursekey/attendance-minutes';
@@ -23,7 +23,7 @@ export interface ComputedRecord extends SessionAttendance {
 
 const STUDENT_KEY_PREFIX = 'student:';
 
-function methodRule(config: SchoolConfig, methodName: string): MinutesRule | undefined {
+function methodRule(config: SchoolConfig, methodName: string): AttendanceMethod | undefined {
   return config.attendanceMethods[methodName];
 }
 
@@ -106,8 +106,10 @@ export async function computeCourseAttendance(
     string,
     { courseKey: string; sessions: (SessionForMinutes & { sisKey: string })[] }
   >();
+  const { startDate, afterEditWindow } = config.posting;
   for (const row of sessions) {
-    if (!rules.get(row.course_sis_key)) continue;
+    const rule = rules.get(row.course_sis_key);
+    if (!rule || (startDate && row.session_date < startDate)) continue;
     const session = {
       sisKey: row.sis_key,
       kind: row.kind,
@@ -116,7 +118,9 @@ export async function computeCourseAttendance(
       endsAt: row.ends_at,
       minutes: row.minutes,
     };
-    const closesAt = sessionClosesAt(session, config.timeZone);
+    const closesAt = afterEditWindow
+      ? editWindowClosesAt(session, rule.instructorEditWindowDays, config.timeZone)
+      : sessionClosesAt(session, config.timeZone);
     if (closesAt > now) {
       const next = nextCloseAt.get(row.course_sis_key);
       if (!next || closesAt < next) nextCloseAt.set(row.course_sis_key, closesAt);
@@ -153,6 +157,7 @@ export async function computeCourseAttendance(
     }
   }
   for (const makeup of makeups) {
+    if (startDate && makeup.makeup_date < startDate) continue;
     records.push({
       courseKey: makeup.course_sis_key,
       studentId: makeup.student_sis_id,

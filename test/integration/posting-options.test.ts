@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { DateTime } from 'luxon';
+import { after, before, test } from 'node:test';
+import { editWindowClosesAt } from '../../src/coursekey/attendance-minutes';
+import { computedAttendance } from '../support/computed-attendance';
+import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+
+let env: TestEnvironment;
+let startDate: string;
+before(async () => {
+  env = await startTestEnvironment({
+    configure: (config) => {
+      // A school that went live two weeks ago and lets instructors finish their edits first.
+      startDate = DateTime.now().setZone(config.timeZone).minus({ days: 14 }).toISODate()!;
+      config.posting = { startDate, afterEditWindow: true };
+    },
+  });
+});
+after(async () => {
+  await env?.close();
+});
+
+test('a posting start date and waiting for the edit window: nothing earlier, nothing still editable is posted', async () => {
+  const run = await runSync(env);
+  assert.equal(run.status, 'completed');
+  const posted = env.simulator.getAttendance().records;
+  assert.ok(posted.length > 100, `something was posted (${posted.length})`);
+  assert.ok(
+    posted.every((record) => record.date >= startDate),
+    'no record dated before the start date',
+  );
+  assert.equal(
+    posted.length,
+    (await computedAttendance(env)).length,
+    'the SIS holds what CourseKey computes',
+  );
+
+  const sessions = await env.db
+    .selectFrom('class_sessions')
+    .innerJoin('courses', (join) =>
+      join
+        .onRef('courses.school_id', '=', 'class_sessions.school_id')
+        .onRef('courses.sis_key', '=', 'class_sessions.course_sis_key'),
+    )
+    .select([
+      'class_sessions.course_sis_key as course',
+      'class_sessions.session_date as date',
+      'class_sessions.kind',
+      'class_sessions.starts_at',
+      'class_sessions.ends_at',
+      'class_sessions.minutes',
+      'courses.attendance_method as method',
+    ])
+    .where('class_sessions.school_id', '=', env.config.schoolId)
+    .where('courses.active', '=', true)
+    .execute();
+  const now = new Date();
+  const postedDays = new Set(posted.map((record) => `${record.scheduledCourseId}|${record.date}`));
+  let ended = 0;
+  let beforeStart = 0;
+  for (const row of sessions) {
+    const rule = env.config.attendanceMethods[row.method];
+    if (!rule || row.kind !== 'sync' || !row.ends_at || row.ends_at > now) continue;
+    const session = {
+      kind: row.kind,
+      date: row.date,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      minutes: row.minutes,
+    };
+    const editable = editWindowClosesAt(session, rule.instructorEditWindowDays, env.config.timeZone) > now;
+    if (editable && row.date >= startDate) {
+      ended++;
+      assert.ok(
+        !postedDays.has(`${row.course}|${row.date}`),
+        `${row.course} on ${row.date} is still editable`,
+      );
+    }
+    if (row.date < startDate) beforeStart++;
+  }
+  assert.ok(ended > 0, 'sessions that ended but are still editable exist, and were held back');
+  assert.ok(beforeStart > 0, 'sessions before the start date exist, and were left out');
+});
