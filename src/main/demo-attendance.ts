@@ -30,6 +30,8 @@ export async function seedDemoCheckIns(
 
 export function formatPosting(posting: PostingCounts | undefined): string {
   if (!posting) return 'Attendance: not posted in this run.';
+  if (posting.courses === 0 && posting.lastDatesPosted === 0)
+    return 'Attendance: nothing to post (no course changed or had a session close since the last posting).';
   return [
     `Attendance posted to the SIS: ${posting.posted} records (${posting.accepted} accepted, ${posting.rejected} rejected)`,
     `  of ${posting.computed} computed in the ${posting.courses} courses that changed or had a session close,`,
