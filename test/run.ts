@@ -30,10 +30,21 @@ async function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-test-'));
 
   const temporalCli = requireTemporalCli();
-  const [temporal, postgres] = await Promise.all([
+  const started = await Promise.allSettled([
     startTemporalDevServer({ port: await freePort(), headless: true }),
     startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), throwaway: true }),
-  ]);
+  ] as const);
+  const [temporalStart, postgresStart] = started;
+  if (temporalStart.status === 'rejected' || postgresStart.status === 'rejected') {
+    // Stop whichever did start, so a failed start leaves no server behind.
+    await Promise.allSettled(
+      started.map((part) => (part.status === 'fulfilled' ? part.value.stop() : undefined)),
+    );
+    rmSync(scratch, { recursive: true, force: true });
+    throw started.find((part) => part.status === 'rejected')!.reason;
+  }
+  const temporal = temporalStart.value;
+  const postgres = postgresStart.value;
   const bundle = await bundleWorkflowCode({
     workflowsPath,
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
