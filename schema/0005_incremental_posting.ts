@@ -4,11 +4,13 @@ import { sql, type Kysely } from 'kysely';
  * Posting computes a course's attendance in memory and compares it with the ledger, so the stored
  * copy of every computed record (attendance_records) goes: writing 100,000 of them cost more than
  * posting them. Instead posting keeps, per course, what it last computed from:
- * - attendance_inputs.version changes (by trigger) whenever anything a course's attendance is
- *   computed from is written: the course, its members, sessions, check-ins, edits, makeup minutes;
- * - attendance_course_state holds the version a course was last posted from, when its next session
- *   closes, and a hash of the school's minutes rules, so a run recomputes only the courses where
- *   one of them moved, and whether the course's LDAs are still to be posted.
+ * - attendance_input_changes gets a row (by trigger) whenever anything a course's attendance is
+ *   computed from is written: the course, its members, sessions, check-ins, edits, makeup minutes.
+ *   Insert-only, so roster writes and check-ins never wait on each other's locks; posting deletes
+ *   the rows it has seen once the course is posted;
+ * - attendance_course_state holds when a course's next session closes, a hash of the school's
+ *   rules it was computed with, and whether its LDAs are still to be posted.
+ * A run computes only the courses with a change row, a session closed since, or other rules.
  * Between two PostAttendance calls the SIS's answers go to a journal, one JSON row per call,
  * and are filed in the ledger while the next call is in flight; the ledger's index for recent
  * postings shrinks to the rejections the dashboard lists.
@@ -33,20 +35,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       written_at timestamptz NOT NULL DEFAULT now()
     );
 
-    CREATE SEQUENCE attendance_input_versions;
-    CREATE TABLE attendance_inputs (
+    CREATE TABLE attendance_input_changes (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       school_id text NOT NULL,
-      course_sis_key text NOT NULL,
-      version bigint NOT NULL,
-      PRIMARY KEY (school_id, course_sis_key)
+      course_sis_key text NOT NULL
     );
+    CREATE INDEX attendance_input_changes_by_course ON attendance_input_changes (school_id, course_sis_key);
 
     CREATE TABLE attendance_course_state (
       school_id text NOT NULL,
       course_sis_key text NOT NULL,
-      inputs_version bigint,
       -- The earliest close of a session still open at the last computation: due again from then.
       next_close_at timestamptz,
+      -- The school's rules it was computed with ('unsettled' while a record awaits the SIS's answer).
       rules_hash text NOT NULL,
       -- Set when the course's records were posted; cleared once its LDAs are.
       lda_pending boolean NOT NULL DEFAULT true,
@@ -56,16 +57,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
 
     -- Statement-level, so a roster write of 70,000 members costs one insert of its distinct courses.
-    -- The argument names the changed table's course column.
-    CREATE FUNCTION touch_attendance_inputs() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- The argument names the changed table's course column; an update counts its old and new rows.
+    CREATE FUNCTION note_attendance_input_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       EXECUTE format(
-        'INSERT INTO attendance_inputs (school_id, course_sis_key, version)
-         SELECT school_id, course_key, nextval(''attendance_input_versions'')
-         FROM (SELECT DISTINCT school_id, %I AS course_key FROM changed_rows) AS courses
-         ORDER BY school_id, course_key
-         ON CONFLICT (school_id, course_sis_key) DO UPDATE SET version = excluded.version',
-        TG_ARGV[0]);
+        'INSERT INTO attendance_input_changes (school_id, course_sis_key)
+         SELECT DISTINCT school_id, %1$I FROM changed_rows %2$s',
+        TG_ARGV[0],
+        CASE WHEN TG_OP = 'UPDATE' THEN format('UNION SELECT school_id, %I FROM old_rows', TG_ARGV[0]) ELSE '' END);
       RETURN NULL;
     END $$;
   `.execute(db);
@@ -81,16 +80,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   ];
   for (const table of inputTables) {
     const courseColumn = table === 'courses' ? 'sis_key' : 'course_sis_key';
-    for (const [event, transition] of [
-      ['INSERT', 'NEW'],
-      ['UPDATE', 'NEW'],
-      ['DELETE', 'OLD'],
+    for (const [event, transitions] of [
+      ['INSERT', 'NEW TABLE AS changed_rows'],
+      ['UPDATE', 'NEW TABLE AS changed_rows OLD TABLE AS old_rows'],
+      ['DELETE', 'OLD TABLE AS changed_rows'],
     ] as const) {
       await sql`
-        CREATE TRIGGER ${sql.id(`${table}_${event.toLowerCase()}_touches_attendance`)}
+        CREATE TRIGGER ${sql.id(`${table}_${event.toLowerCase()}_notes_attendance_change`)}
         AFTER ${sql.raw(event)} ON ${sql.table(table)}
-        REFERENCING ${sql.raw(transition)} TABLE AS changed_rows
-        FOR EACH STATEMENT EXECUTE FUNCTION touch_attendance_inputs(${sql.lit(courseColumn)})
+        REFERENCING ${sql.raw(transitions)}
+        FOR EACH STATEMENT EXECUTE FUNCTION note_attendance_input_change(${sql.lit(courseColumn)})
       `.execute(db);
     }
   }
@@ -98,9 +97,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    DROP TABLE attendance_course_state, attendance_inputs, attendance_answer_journal;
-    DROP SEQUENCE attendance_input_versions;
-    DROP FUNCTION touch_attendance_inputs CASCADE;
+    DO $$ BEGIN
+      IF EXISTS (SELECT 1 FROM attendance_answer_journal) THEN
+        RAISE EXCEPTION 'attendance_answer_journal holds SIS answers not filed in the ledger yet: let a posting run finish first';
+      END IF;
+    END $$;
+    DROP TABLE attendance_course_state, attendance_input_changes, attendance_answer_journal;
+    DROP FUNCTION note_attendance_input_change CASCADE;
     DROP INDEX attendance_ledger_rejections;
     ALTER TABLE attendance_ledger ADD FOREIGN KEY (school_id) REFERENCES schools (id);
     ALTER TABLE lda_ledger ADD FOREIGN KEY (school_id) REFERENCES schools (id);

@@ -9,14 +9,15 @@
  */
 import type { Kysely } from 'kysely';
 import type { PostAttendanceRequest } from '../campus-cloud/schemas';
+import { Context } from '@temporalio/activity';
 import {
   clearPendingLastDates,
   coursesToPost,
   coursesWithPendingLastDates,
   minutesRulesHash,
   settleCourses,
+  type ComputedCourseState,
   type CourseToPost,
-  type SettledCourse,
 } from '../db/attendance-course-state';
 import {
   dueLastDates,
@@ -37,9 +38,15 @@ import { withSisFailures } from './sis-failure';
 export const MAX_RECORDS_PER_CALL = 500;
 /** Courses computed per read: a call's worth of records or more, computed while the SIS answers. */
 const COURSES_PER_READ = 16;
+/**
+ * No new call after this long in one attempt: the activity returns its cursor and the next one
+ * goes on. Far below the start-to-close timeout, so an attempt never times out while it posts and a
+ * second attempt never posts beside it.
+ */
+const ATTEMPT_BUDGET_MS = 2 * 60_000;
 
 export interface PostingProgress {
-  /** Every course up to this key is done in this run: the cursor of the next activity. */
+  /** Every course up to this key was computed and its due records sent: the next activity's cursor. */
   afterCourse: string | null;
   done: boolean;
   courses: number;
@@ -51,7 +58,7 @@ export interface PostingProgress {
 }
 
 /** A course's computed attendance, with the records still to send. */
-interface ComputedCourse extends SettledCourse {
+interface ComputedCourse extends ComputedCourseState {
   computed: number;
   due: ComputedRecord[];
 }
@@ -83,6 +90,8 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
     async computeAndPostAttendance(input: {
       schoolId: string;
       syncRunId: string;
+      /** The run's clock: sessions closed by then are posted (ISO instant). */
+      asOf: string;
       afterCourse: string | null;
       maxCalls: number;
     }): Promise<PostingProgress> {
@@ -102,9 +111,11 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           };
           // A dry run reports what the SIS holds; it never writes to it.
           if (dryRun) return { ...progress, done: true };
+          const { cancellationSignal } = Context.current();
+          const budgetEndsAt = Date.now() + ATTEMPT_BUDGET_MS;
           // Answers an attempt that died left in the journal count before anything is compared.
           await moveJournalToLedger(db, schoolId);
-          const now = new Date();
+          const now = new Date(input.asOf);
           const rulesHash = minutesRulesHash(config);
           const reads = chunked(
             await coursesToPost(db, schoolId, { afterCourse: input.afterCourse, rulesHash, now }),
@@ -114,7 +125,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           const compute = async (courses: CourseToPost[]): Promise<ComputedCourse[]> => {
             const keys = courses.map((course) => course.sisKey);
             const [attendance, answered] = await Promise.all([
-              computeCourseAttendance(db, config, keys, now),
+              computeCourseAttendance(db, config, keys, now, { forPosting: true }),
               ledgerMinutes(db, schoolId, keys),
             ]);
             const byCourse = new Map<string, ComputedCourse>(
@@ -139,11 +150,12 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             }
             return [...byCourse.values()];
           };
+          // The last call of this attempt is decided: computing further courses would be wasted.
+          const mayCall = () => progress.requests < input.maxCalls && Date.now() < budgetEndsAt;
           let nextRead = 0;
           const startRead = () => {
-            const read = reads[nextRead++];
-            if (!read) return undefined;
-            const pending = compute(read);
+            if (nextRead === reads.length || !mayCall()) return undefined;
+            const pending = compute(reads[nextRead++]!);
             // Awaited later; a failed read must not become an unhandled rejection meanwhile.
             pending.catch(() => undefined);
             return pending;
@@ -153,8 +165,8 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           // Courses in key order with the records not sent yet; the front ones are sent first.
           const queue: ComputedCourse[] = [];
           let queued = 0;
-          const settled: SettledCourse[] = [];
-          // A record the SIS did not answer stays due: its course is computed again next run.
+          const finished: (ComputedCourseState & { settled: boolean })[] = [];
+          // A course with a record the SIS did not answer stays due: it is computed again next run.
           const unanswered = new Set<string>();
           // Journal rows are filed in the ledger one after another, beside the calls.
           let filing: Promise<void> = Promise.resolve();
@@ -167,19 +179,21 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
                 queued += course.due.length;
               }
             }
-            // Front courses with nothing left to send have every record answered.
+            // Front courses with nothing left to send had every record sent and its answer journalled.
             while (queue[0]?.due.length === 0) {
               const { computed, due: _due, ...course } = queue.shift()!;
-              if (!unanswered.has(course.sisKey)) settled.push(course);
+              finished.push({ ...course, settled: !unanswered.has(course.sisKey) });
               progress.courses++;
               progress.computed += computed;
               progress.afterCourse = course.sisKey;
             }
-            if (queued === 0) {
-              progress.done = true;
+            if (queued === 0 && !reading) {
+              progress.done = nextRead >= reads.length;
               break;
             }
-            if (progress.requests === input.maxCalls) break;
+            if (!mayCall()) break;
+            // A timed-out or cancelled attempt stops before its next call: only the call in flight can repeat.
+            cancellationSignal.throwIfAborted();
 
             const call: ComputedRecord[] = [];
             for (const course of queue) {
@@ -219,7 +233,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             progress.posted += call.length;
           }
           await filing;
-          await settleCourses(db, schoolId, syncRunId, rulesHash, settled);
+          await settleCourses(db, schoolId, syncRunId, rulesHash, finished);
           return progress;
         }),
       );
@@ -235,11 +249,11 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
         withHeartbeat(async () => {
           const { sis, dryRun } = await schools.forRun(input.syncRunId);
           if (dryRun) return { done: true, posted: 0, requests: 0 };
-          const courses = await coursesWithPendingLastDates(db, input.schoolId);
+          const pending = await coursesWithPendingLastDates(db, input.schoolId);
           // One read for this activity's calls, not one per call: posting LDAs does not change
           // which other LDAs are due, and each call's are recorded before the next.
           const limit = input.maxCalls * MAX_RECORDS_PER_CALL;
-          const due = await dueLastDates(db, input.schoolId, courses, limit);
+          const due = await dueLastDates(db, input.schoolId, pending.courseKeys, limit);
           const calls = chunked(due, MAX_RECORDS_PER_CALL);
           for (const chunk of calls) {
             await sis.postAttendance({
@@ -254,7 +268,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           }
           // A full read may have left more behind; a short one was all these courses had.
           const done = due.length < limit;
-          if (done) await clearPendingLastDates(db, input.schoolId, courses);
+          if (done) await clearPendingLastDates(db, input.schoolId, pending.courseKeys, pending.readAt);
           return { done, posted: due.length, requests: calls.length };
         }),
       );

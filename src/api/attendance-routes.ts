@@ -176,7 +176,9 @@ export function registerAttendanceRoutes(app: FastifyInstance, db: Kysely<Databa
     await findCourse(db, schoolId, courseId);
     const config = await schoolConfig(db, schoolId);
     const [records, ledger] = await Promise.all([
-      computeCourseAttendance(db, config, [courseId], new Date()).then((computed) => computed.records),
+      computeCourseAttendance(db, config, [courseId], new Date(), { forPosting: false }).then(
+        (computed) => computed.records,
+      ),
       db
         .selectFrom('attendance_ledger')
         .select([

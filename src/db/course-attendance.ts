@@ -38,6 +38,8 @@ export async function computeCourseAttendance(
   config: SchoolConfig,
   courseKeys: string[],
   now: Date,
+  /** For posting, the school's posting options apply (start date, after the edit window). */
+  options: { forPosting: boolean },
 ): Promise<CoursesAttendance> {
   const nextCloseAt = new Map<string, Date>();
   if (courseKeys.length === 0) return { records: [], nextCloseAt };
@@ -106,7 +108,7 @@ export async function computeCourseAttendance(
     string,
     { courseKey: string; sessions: (SessionForMinutes & { sisKey: string })[] }
   >();
-  const { startDate, afterEditWindow } = config.posting;
+  const { startDate, afterEditWindow } = options.forPosting ? config.posting : {};
   for (const row of sessions) {
     const rule = rules.get(row.course_sis_key);
     if (!rule || (startDate && row.session_date < startDate)) continue;

@@ -222,7 +222,7 @@ export interface Database {
   check_ins: CheckInsTable;
   attendance_edits: AttendanceEditsTable;
   makeup_minutes: MakeupMinutesTable;
-  attendance_inputs: AttendanceInputsTable;
+  attendance_input_changes: AttendanceInputChangesTable;
   attendance_course_state: AttendanceCourseStateTable;
   attendance_ledger: AttendanceLedgerTable;
   attendance_answer_journal: AttendanceAnswerJournalTable;
@@ -309,18 +309,17 @@ export interface MakeupMinutesTable {
 
 export type AttendanceType = 'Regular' | 'Async' | 'Makeup';
 
-/** Written by triggers (schema/0005): changes whenever an input of a course's attendance does. */
-export interface AttendanceInputsTable {
+/** A row per write to an input of a course's attendance, by trigger (schema/0005); posting deletes those it saw. */
+export interface AttendanceInputChangesTable {
+  id: Generated<string>;
   school_id: string;
   course_sis_key: string;
-  version: string;
 }
 
 /** What posting last computed a course's attendance from; the course is due again when it moves. */
 export interface AttendanceCourseStateTable {
   school_id: string;
   course_sis_key: string;
-  inputs_version: string | null;
   next_close_at: Date | null;
   rules_hash: string;
   lda_pending: ColumnType<boolean, boolean | undefined, boolean>;
@@ -349,7 +348,7 @@ export interface AttendanceAnswerJournalTable {
   id: Generated<string>;
   school_id: string;
   sync_run_id: string | null;
-  /** SisAnswer records as JSON (json, not jsonb: written once, read once). */
+  /** The answers as JSON tuples (json, not jsonb: written once, read once). */
   answers: ColumnType<unknown, string, never>;
   written_at: CreatedAt;
 }

@@ -14,6 +14,8 @@ export interface AttendancePostingInput {
 }
 
 export interface PostingCounts {
+  /** The posting's clock (its start, in workflow time): sessions closed by then were posted. */
+  asOf: string;
   /** Courses computed: those never posted, or whose inputs changed or sessions closed since. */
   courses: number;
   computed: number;
@@ -39,14 +41,16 @@ const { computeAndPostAttendance, postLastDatesAttended } = proxyActivities<Acti
 });
 
 /**
- * Calls per posting activity: each activity starts by reading which courses are due and computing
- * the first of them unhidden by a call, so fewer activities post faster; 250 calls (125,000
- * records) keep an attempt to a few seconds and the history short.
+ * Calls per posting activity (the activity also stops after two minutes): each activity starts by
+ * reading which courses are due and computing the first of them unhidden by a call, so fewer,
+ * longer activities post faster; 250 calls are 125,000 records.
  */
 const CALLS_PER_ACTIVITY = 250;
 
 export async function AttendancePostingWorkflow(input: AttendancePostingInput): Promise<PostingCounts> {
   const counts: PostingCounts = {
+    // Workflow time, fixed in the history: every activity and a replay see the same instant.
+    asOf: new Date().toISOString(),
     courses: 0,
     computed: 0,
     posted: 0,
@@ -60,6 +64,7 @@ export async function AttendancePostingWorkflow(input: AttendancePostingInput): 
   for (;;) {
     const progress: PostingProgress = await computeAndPostAttendance({
       ...input,
+      asOf: counts.asOf,
       afterCourse,
       maxCalls: CALLS_PER_ACTIVITY,
     });

@@ -74,7 +74,10 @@ test('a worker killed with SIGKILL mid-posting is replaced; the run completes an
 
   // The SIS holds exactly what CourseKey computed.
   const expected = new Map(
-    (await computedAttendance(env)).map((r) => [recordKey(r), `${r.attendedMinutes}/${r.absentMinutes}`]),
+    (await computedAttendance(env, new Date(result.posting.asOf))).map((r) => [
+      recordKey(r),
+      `${r.attendedMinutes}/${r.absentMinutes}`,
+    ]),
   );
   const sis = new Map(
     env.simulator

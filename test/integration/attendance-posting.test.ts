@@ -18,6 +18,7 @@ before(async () => {
   const checkIns = generateCheckIns(env.simulator.getDataset(), env.config, { now: new Date(), seed: 3 });
   await insertCheckIns(env.db, env.config.schoolId, checkIns);
   first = await sync();
+  lastAsOf = first.posting!.asOf;
 });
 after(async () => {
   await env?.close();
@@ -26,16 +27,46 @@ after(async () => {
 const recordKey = (r: { studentId: string; scheduledCourseId: string; date: string; type: string }) =>
   `${r.studentId}|${r.scheduledCourseId}|${r.date}|${r.type}`;
 
-async function computedRecords() {
-  return (await computedAttendance(env)).map(({ scheduledMinutes: _scheduled, ...record }) => record);
+async function computedRecords(asOf: string) {
+  return (await computedAttendance(env, new Date(asOf))).map(
+    ({ scheduledMinutes: _scheduled, ...record }) => record,
+  );
 }
+
+const courseStates = () =>
+  env.db
+    .selectFrom('attendance_course_state')
+    .selectAll()
+    .where('school_id', '=', env.config.schoolId)
+    .orderBy('course_sis_key')
+    .execute();
+
+/**
+ * Runs a sync and says what the clock alone made due since the previous posting, so the counts can
+ * be exact whenever the tests run: `closing`, the courses whose next session closed by the run's
+ * clock; `fresh`, the records of sessions closed between the two clocks.
+ */
+async function syncWithClock() {
+  const states = await courseStates();
+  const previous = lastAsOf;
+  const run = await sync();
+  const asOf = run.posting!.asOf;
+  lastAsOf = asOf;
+  const closing = new Set(
+    states.filter((s) => s.next_close_at && s.next_close_at <= new Date(asOf)).map((s) => s.course_sis_key),
+  );
+  const before = new Set((await computedRecords(previous)).map(recordKey));
+  const fresh = (await computedRecords(asOf)).filter((r) => !before.has(recordKey(r)));
+  return { run, posting: run.posting!, closing, fresh };
+}
+let lastAsOf: string;
 
 const postedRecords = () => env.simulator.getCalls().reduce((n, call) => n + call.records.length, 0);
 
 test('the SIS stores, record for record, the attendance CourseKey computed, with LDA for every student who attended', async () => {
   assert.equal(first.status, 'completed');
   const posting = first.posting!;
-  const computed = await computedRecords();
+  const computed = await computedRecords(posting.asOf);
   assert.ok(computed.length > 1000, `a realistic amount of attendance (${computed.length})`);
   assert.ok(
     computed.some((r) => r.type === 'Regular') && computed.some((r) => r.type === 'Async'),
@@ -79,14 +110,14 @@ test('the SIS stores, record for record, the attendance CourseKey computed, with
 
 test('a second run computes and posts nothing; an instructor edit makes exactly that record post again', async () => {
   const callsBefore = env.simulator.getCalls().length;
-  const second = await sync();
-  assert.equal(second.posting!.courses, 0, 'no course changed: nothing is computed');
-  assert.equal(second.posting!.posted, 0);
-  assert.equal(second.posting!.lastDatesPosted, 0);
-  assert.equal(env.simulator.getCalls().length, callsBefore, 'no call at all');
+  const second = await syncWithClock();
+  assert.equal(second.posting.courses, second.closing.size, 'only courses whose next session closed');
+  assert.equal(second.posting.posted, second.fresh.length, 'only records of sessions closed since');
+  assert.equal(second.posting.lastDatesPosted, 0);
+  if (second.closing.size === 0) assert.equal(env.simulator.getCalls().length, callsBefore, 'no call at all');
 
   // A Regular record with minutes to take away, on a day its section meets once.
-  const candidates = (await computedAttendance(env)).filter(
+  const candidates = (await computedAttendance(env, new Date(lastAsOf))).filter(
     (r) => r.type === 'Regular' && r.attendedMinutes > 30,
   );
   let target:
@@ -122,23 +153,23 @@ test('a second run computes and posts nothing; an instructor edit makes exactly 
     })
     .execute();
 
-  const third = await sync();
-  assert.equal(third.posting!.courses, 1, 'only the edited course is computed again');
-  assert.equal(third.posting!.posted, 1);
-  const calls = env.simulator.getCalls().slice(callsBefore);
-  const records = calls.flatMap((call) => call.records);
-  assert.equal(records.length, 1, 'exactly one record posted');
+  const callsBeforeEdit = env.simulator.getCalls().length;
+  const third = await syncWithClock();
+  assert.equal(
+    third.posting.courses,
+    new Set([target.course, ...third.closing]).size,
+    'the edited course, and any whose session closed',
+  );
+  assert.equal(third.posting.posted, 1 + third.fresh.length);
+  const records = env.simulator
+    .getCalls()
+    .slice(callsBeforeEdit)
+    .flatMap((call) => call.records)
+    .filter((r) => r.scheduledCourseId === target.course && r.studentId === target.student);
+  assert.equal(records.length, 1, 'exactly the edited record posted again');
   assert.deepEqual(
-    {
-      student: records[0]!.studentId,
-      attended: records[0]!.attendedMinutes,
-      absent: records[0]!.absentMinutes,
-    },
-    {
-      student: target.student,
-      attended: target.attended - 30,
-      absent: target.scheduled - target.attended + 30,
-    },
+    { attended: records[0]!.attendedMinutes, absent: records[0]!.absentMinutes },
+    { attended: target.attended - 30, absent: target.scheduled - target.attended + 30 },
   );
 });
 
@@ -162,10 +193,10 @@ test('a rejected record is stored with the SIS message, the rest of its call is 
     .execute();
 
   const callsBefore = env.simulator.getCalls().length;
-  const run = await sync();
+  const { posting, fresh } = await syncWithClock();
   assert.deepEqual(
-    { posted: run.posting!.posted, accepted: run.posting!.accepted, rejected: run.posting!.rejected },
-    { posted: 2, accepted: 1, rejected: 1 },
+    { posted: posting.posted, accepted: posting.accepted, rejected: posting.rejected },
+    { posted: 2 + fresh.length, accepted: 1 + fresh.length, rejected: 1 },
   );
   assert.equal(
     env.simulator.getCalls().length - callsBefore,
@@ -183,8 +214,12 @@ test('a rejected record is stored with the SIS message, the rest of its call is 
   assert.equal(ledger[1]!.status, 'rejected');
   assert.match(ledger[1]!.sis_message!, /not enrolled/);
 
-  const again = await sync();
-  assert.equal(again.posting!.posted, 0, 'the rejection is not retried while its data is unchanged');
+  const again = await syncWithClock();
+  assert.equal(
+    again.posting.posted,
+    again.fresh.length,
+    'the rejection is not retried while its data is unchanged',
+  );
 });
 
 test('posting histories hold counts and cursors, no names', async () => {
@@ -208,28 +243,26 @@ test('posting histories hold counts and cursors, no names', async () => {
 });
 
 test('a course is computed again when a session of it closes or its roster changes; every course when the minutes rules change', async () => {
-  const state = () =>
-    env.db
-      .selectFrom('attendance_course_state')
-      .selectAll()
-      .where('school_id', '=', env.config.schoolId)
-      .orderBy('course_sis_key')
-      .execute();
-
-  // The state remembers when each course's next session closes: the first sync session still open.
-  const courses = await state();
-  const open = courses.find((course) => course.next_close_at !== null)!;
-  assert.ok(open, 'a course with sessions still to come');
-  const nextEnd = await env.db
+  // The state remembers when each course's next session closes: the end of one of its sessions.
+  const states = await courseStates();
+  const classroom = await env.db
+    .selectFrom('courses')
+    .select('sis_key')
+    .where('school_id', '=', env.config.schoolId)
+    .where('attendance_method', '=', 'Classroom')
+    .execute();
+  const open = states.find(
+    (state) => state.next_close_at !== null && classroom.some((c) => c.sis_key === state.course_sis_key),
+  );
+  assert.ok(open, 'a classroom course with sessions still to come');
+  const endingThen = await env.db
     .selectFrom('class_sessions')
-    .select((eb) => eb.fn.min('ends_at').as('ends_at'))
+    .select('sis_key')
     .where('school_id', '=', env.config.schoolId)
     .where('course_sis_key', '=', open.course_sis_key)
-    .where('kind', '=', 'sync')
-    .where('ends_at', '>', open.computed_at)
-    .executeTakeFirstOrThrow();
-  assert.ok(open.next_close_at! > open.computed_at);
-  if (nextEnd.ends_at) assert.ok(open.next_close_at! <= nextEnd.ends_at);
+    .where('ends_at', '=', open.next_close_at)
+    .execute();
+  assert.ok(endingThen.length > 0, 'next_close_at is the end of one of its sessions');
 
   // That time passing (set back here) makes exactly that course due.
   await env.db
@@ -238,16 +271,16 @@ test('a course is computed again when a session of it closes or its roster chang
     .where('school_id', '=', env.config.schoolId)
     .where('course_sis_key', '=', open.course_sis_key)
     .execute();
-  const afterClose = await sync();
-  assert.equal(afterClose.posting!.courses, 1);
-  assert.equal(afterClose.posting!.posted, 0, 'nothing new in it');
+  const afterClose = await syncWithClock();
+  assert.equal(afterClose.posting.courses, new Set([open.course_sis_key, ...afterClose.closing]).size);
+  assert.equal(afterClose.posting.posted, afterClose.fresh.length, 'nothing new in it');
 
   // A drop in the SIS reaches the roster, and the trigger on course_members makes the course due.
   const dataset = env.simulator.getDataset();
   const section = dataset.sections.find(
     (s) =>
       s.scheduledCourseId !== open.course_sis_key &&
-      courses.some((c) => c.course_sis_key === s.scheduledCourseId) &&
+      states.some((c) => c.course_sis_key === s.scheduledCourseId) &&
       (dataset.enrollments[s.scheduledCourseId] ?? []).some((e) => e.status === 'Registered'),
   )!;
   const student = dataset.enrollments[section.scheduledCourseId]!.find((e) => e.status === 'Registered')!;
@@ -257,27 +290,27 @@ test('a course is computed again when a session of it closes or its roster chang
     studentId: student.studentId,
     status: 'Dropped',
   });
-  const afterDrop = await sync();
-  assert.equal(afterDrop.posting!.courses, 1, 'only the section with the drop');
-  assert.equal(afterDrop.posting!.posted, 0);
+  const afterDrop = await syncWithClock();
+  assert.equal(afterDrop.posting.courses, new Set([section.scheduledCourseId, ...afterDrop.closing]).size);
+  assert.equal(afterDrop.posting.posted, afterDrop.fresh.length);
 
-  // New minutes rules: every active course is computed again, and minutes that moved are posted.
+  // New minutes rules: every active course is computed again.
   const method = Object.keys(env.config.attendanceMethods)[0]!;
   const rules = env.config.attendanceMethods[method]!;
   const changed = structuredClone(env.config);
   changed.attendanceMethods[method] = { ...rules, tardyThresholdMinutes: rules.tardyThresholdMinutes + 1 };
   await storeSchoolConfig(env.db, changed);
   try {
-    const afterRules = await sync();
+    const afterRules = await syncWithClock();
     const active = await env.db
       .selectFrom('courses')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('school_id', '=', env.config.schoolId)
       .where('active', '=', true)
       .executeTakeFirstOrThrow();
-    assert.equal(afterRules.posting!.courses, Number(active.n));
-    const again = await sync();
-    assert.equal(again.posting!.courses, 0, 'and then nothing');
+    assert.equal(afterRules.posting.courses, Number(active.n));
+    const again = await syncWithClock();
+    assert.equal(again.posting.courses, again.closing.size, 'and then only what the clock makes due');
   } finally {
     await storeSchoolConfig(env.db, env.config);
   }

@@ -1,8 +1,8 @@
 import { computeCourseAttendance } from '../../src/db/course-attendance';
 import type { TestEnvironment } from './environment';
 
-/** The attendance CourseKey computes now for every active course, keyed as the SIS keys it. */
-export async function computedAttendance(env: TestEnvironment) {
+/** The attendance CourseKey posts as of `asOf` for every active course, keyed as the SIS keys it. */
+export async function computedAttendance(env: TestEnvironment, asOf: Date) {
   const courses = await env.db
     .selectFrom('courses')
     .select('sis_key')
@@ -13,7 +13,8 @@ export async function computedAttendance(env: TestEnvironment) {
     env.db,
     env.config,
     courses.map((course) => course.sis_key),
-    new Date(),
+    asOf,
+    { forPosting: true },
   );
   return records.map((r) => ({
     studentId: r.studentId,
