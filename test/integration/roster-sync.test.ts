@@ -196,6 +196,7 @@ test('no workflow history holds personal data or the SIS password', async () => 
     .selectFrom('sync_runs')
     .select(['id', 'workflow_id'])
     .where('school_id', '=', env.config.schoolId)
+    .orderBy('id')
     .execute();
   const histories = await workflowHistories(
     env.client,
