@@ -34,7 +34,7 @@ export function formatPosting(posting: PostingCounts | undefined): string {
     return 'Attendance: nothing to post (no course changed or had a session close since the last posting).';
   return [
     `Attendance posted to the SIS: ${posting.posted} records (${posting.accepted} accepted, ${posting.rejected} rejected)`,
-    `  of ${posting.computed} computed in the ${posting.courses} courses that changed or had a session close,`,
+    `  of ${posting.computed} computed in ${posting.courses} courses (new to posting, changed, or with a session closed),`,
     `  ${posting.lastDatesPosted} last dates attended, ${posting.sisRequests} PostAttendance calls.`,
   ].join('\n');
 }
