@@ -223,5 +223,9 @@ export function registerApiRoutes(app: FastifyInstance, state: SimulatorState, c
     return { data: state.faults.maybeBreak('GetSchedule', state.dataset.schedules[scheduledCourseId] ?? []) };
   });
 
-  app.post('/PostAttendance', async (request) => state.attendance.post(request.body, state.index));
+  app.post('/PostAttendance', async (request) =>
+    state.attendance.post(request.body, state.index, {
+      unansweredStudentIds: state.faults.settings.unansweredStudentIds,
+    }),
+  );
 }

@@ -81,7 +81,12 @@ export class AttendanceStore {
   private readonly calls: PostAttendanceCall[] = [];
   private nextAttendanceId = 1;
 
-  post(body: unknown, index: DatasetIndex, now = new Date()): PostAttendanceResponse {
+  post(
+    body: unknown,
+    index: DatasetIndex,
+    options: { unansweredStudentIds?: readonly string[]; now?: Date } = {},
+  ): PostAttendanceResponse {
+    const now = options.now ?? new Date();
     const parsed = postAttendanceBody.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -112,7 +117,10 @@ export class AttendanceStore {
       this.lastDates.set(`${lda.scheduledCourseId}\u0000${lda.studentId}`, { ...lda, postedAt });
     }
     this.calls.push(call);
-    return { results };
+    const unanswered = new Set(options.unansweredStudentIds);
+    if (unanswered.size === 0) return { results };
+    const studentOf = new Map(call.records.map((r) => [r.externalId, r.studentId]));
+    return { results: results.filter((r) => !unanswered.has(studentOf.get(r.externalId) ?? '')) };
   }
 
   /** Same (studentId, scheduledCourseId, date, type) replaces the minutes and keeps the attendanceId. */

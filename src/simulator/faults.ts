@@ -1,4 +1,7 @@
-/** Fault injection for /api: latency, outages, rate limits, hangs, malformed items and denied endpoints. */
+/**
+ * Fault injection for /api: latency, outages, rate limits, hangs, malformed items, denied endpoints
+ * and PostAttendance answers that leave records out.
+ */
 import { z } from 'zod';
 import { createRandom, type Random } from './random';
 
@@ -19,6 +22,8 @@ export const faultSettingsSchema = z.strictObject({
   malformedRate: rate.default(0),
   /** Endpoint names (e.g. "GetInstructors") answered 403, as for a service account lacking access. */
   deniedEndpoints: z.array(z.string()).default([]),
+  /** PostAttendance stores these students' records but leaves them out of its answer, as a partial response. */
+  unansweredStudentIds: z.array(z.string()).default([]),
   seed: z.number().int().default(1),
 });
 export type FaultSettings = z.output<typeof faultSettingsSchema>;

@@ -222,6 +222,72 @@ test('a rejected record is stored with the SIS message, the rest of its call is 
   );
 });
 
+test('a record the SIS leaves out of its answer stays due: its course is computed again and the record and its LDA posted next run', async () => {
+  const dataset = env.simulator.getDataset();
+  const states = await courseStates();
+  const today = lastAsOf.slice(0, 10);
+  const ldaOf = (sectionId: string, studentId: string) =>
+    env.simulator
+      .getAttendance()
+      .lastDatesAttended.find((l) => l.scheduledCourseId === sectionId && l.studentId === studentId)
+      ?.lastDateAttended;
+  // A makeup on the section's last day so far, later than the student's LDA, so it moves the LDA.
+  const target = dataset.sections
+    .filter((s) => s.status === 'Active' && s.startDate! <= today)
+    .filter((s) => states.some((c) => c.course_sis_key === s.scheduledCourseId))
+    .flatMap((s) =>
+      (dataset.enrollments[s.scheduledCourseId] ?? [])
+        .filter((e) => e.status === 'Registered')
+        .map((e) => ({
+          section: s.scheduledCourseId,
+          student: e.studentId,
+          date: s.endDate! < today ? s.endDate! : today,
+          ldaBefore: ldaOf(s.scheduledCourseId, e.studentId),
+        })),
+    )
+    .find((t) => (t.ldaBefore ?? '') < t.date)!;
+  assert.ok(target, 'a student whose LDA a makeup can move');
+  await env.db
+    .insertInto('makeup_minutes')
+    .values({
+      school_id: env.config.schoolId,
+      course_sis_key: target.section,
+      student_sis_id: target.student,
+      makeup_date: target.date,
+      minutes: 30,
+      entered_by: 'admin-test',
+    })
+    .execute();
+  const makeupInLedger = () =>
+    env.db
+      .selectFrom('attendance_ledger')
+      .select('status')
+      .where('school_id', '=', env.config.schoolId)
+      .where('course_sis_key', '=', target.section)
+      .where('student_sis_id', '=', target.student)
+      .where('type', '=', 'Makeup')
+      .execute();
+
+  env.simulator.setFaults({ unansweredStudentIds: [target.student] });
+  try {
+    const silent = await syncWithClock();
+    assert.equal(silent.posting.posted, 1 + silent.fresh.length, 'the makeup was sent');
+    assert.equal(silent.posting.accepted + silent.posting.rejected, silent.fresh.length, 'but not answered');
+  } finally {
+    env.simulator.setFaults({});
+  }
+  assert.deepEqual(await makeupInLedger(), [], 'no answer, no ledger entry');
+  const [state] = (await courseStates()).filter((s) => s.course_sis_key === target.section);
+  assert.equal(state!.rules_hash, 'unsettled');
+  assert.equal(ldaOf(target.section, target.student), target.ldaBefore, 'no LDA from an unanswered record');
+
+  const next = await syncWithClock();
+  assert.ok(next.posting.courses >= 1, 'the course is computed again');
+  assert.equal(next.posting.posted, 1 + next.fresh.length, 'the makeup is sent again');
+  assert.deepEqual(await makeupInLedger(), [{ status: 'accepted' }]);
+  assert.equal(ldaOf(target.section, target.student), target.date, 'and its LDA follows');
+});
+
 test('a course is computed again when a session of it closes or its roster changes; every course when the minutes rules change', async () => {
   // The state remembers when each course's next session closes: the end of one of its sessions.
   const states = await courseStates();
