@@ -13,6 +13,8 @@ before(async () => {
       // A school that went live two weeks ago and lets instructors finish their edits first.
       startDate = DateTime.now().setZone(config.timeZone).minus({ days: 14 }).toISODate()!;
       config.posting = { startDate, afterEditWindow: true };
+      // A week's window: every weekly section has a session that ended within it, whatever the weekday.
+      for (const method of Object.values(config.attendanceMethods)) method.instructorEditWindowDays = 7;
     },
   });
 });
