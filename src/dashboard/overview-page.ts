@@ -202,8 +202,8 @@ function dataOutCard(dataOut: AttendanceOut | null, timeZone: string): SafeHtml 
       </div>
     </div>
     <p class="stat-note">
-      ${formatCount(dataOut.standingRejections)} record(s) stand rejected by the SIS. Fix them in CourseKey or
-      the SIS; the next posting sends them again.
+      ${formatCount(dataOut.standingRejections)} record(s) stand rejected by the SIS. A rejected record is
+      sent again once its minutes change in CourseKey; until then it is not retried.
     </p>
     ${
       dataOut.recentRejections.length > 0 &&
