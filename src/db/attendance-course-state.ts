@@ -48,15 +48,18 @@ export async function coursesToPost(
     .leftJoin('attendance_course_state as s', (join) =>
       join.onRef('s.school_id', '=', 'c.school_id').onRef('s.course_sis_key', '=', 'c.sis_key'),
     )
-    .select((eb) => [
-      'c.sis_key',
-      eb
-        .selectFrom('attendance_input_changes as ch')
-        .select(sql<string[]>`coalesce(array_agg(ch.id), '{}')`.as('ids'))
-        .whereRef('ch.school_id', '=', 'c.school_id')
-        .whereRef('ch.course_sis_key', '=', 'c.sis_key')
-        .as('change_ids'),
-    ])
+    // One aggregate per course: NULL when the course has no change rows.
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('attendance_input_changes as ch')
+          .select(sql<string[] | null>`array_agg(ch.id)`.as('ids'))
+          .whereRef('ch.school_id', '=', 'c.school_id')
+          .whereRef('ch.course_sis_key', '=', 'c.sis_key')
+          .as('changes'),
+      (join) => join.onTrue(),
+    )
+    .select(['c.sis_key', 'changes.ids'])
     .where('c.school_id', '=', schoolId)
     .where('c.active', '=', true)
     .$if(options.afterCourse !== null, (query) => query.where('c.sis_key', '>', options.afterCourse!))
@@ -65,18 +68,12 @@ export async function coursesToPost(
         eb('s.course_sis_key', 'is', null),
         eb('s.rules_hash', '<>', options.rulesHash),
         eb('s.next_close_at', '<=', options.now),
-        eb.exists(
-          eb
-            .selectFrom('attendance_input_changes as ch')
-            .select(sql`1`.as('one'))
-            .whereRef('ch.school_id', '=', 'c.school_id')
-            .whereRef('ch.course_sis_key', '=', 'c.sis_key'),
-        ),
+        eb('changes.ids', 'is not', null),
       ]),
     )
     .orderBy('c.sis_key')
     .execute();
-  return rows.map((row) => ({ sisKey: row.sis_key, changeIds: row.change_ids ?? [] }));
+  return rows.map((row) => ({ sisKey: row.sis_key, changeIds: row.ids ?? [] }));
 }
 
 /**
