@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { approveHeldDeactivations } from '../../src/client/approvals';
 import { SyncWorkflow } from '../../src/workflows/sync';
-import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { latestRun, runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { countRows } from '../support/roster-queries';
 
 let env: TestEnvironment;
@@ -115,12 +115,7 @@ test('an SIS that suddenly returns no students fails the run and deactivates nob
     .executeTakeFirstOrThrow();
   env.simulator.mutate({ op: 'removeStudents' });
   await assert.rejects(runSync(env), WorkflowFailedError);
-  const run = await env.db
-    .selectFrom('sync_runs')
-    .select(['status', 'message'])
-    .where('school_id', '=', env.config.schoolId)
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+  const run = await latestRun(env);
   assert.equal(run.status, 'failed');
   assert.match(
     run.message!,

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { after, before, test } from 'node:test';
-import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { latestRun, runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 
 let env: TestEnvironment;
 before(async () => {
@@ -18,12 +18,7 @@ test('a permission error fails the run at once with a message that names the end
   await assert.rejects(runSync(env), WorkflowFailedError);
   env.simulator.setFaults({});
   assert.ok(Date.now() - started < 20_000, 'not retried for minutes');
-  const run = await env.db
-    .selectFrom('sync_runs')
-    .select(['status', 'message'])
-    .where('school_id', '=', env.config.schoolId)
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+  const run = await latestRun(env);
   assert.equal(run.status, 'failed');
   assert.match(
     run.message!,

@@ -119,3 +119,13 @@ export async function runSync(env: TestEnvironment): Promise<SyncResult> {
     args: [{ schoolId: env.config.schoolId }],
   });
 }
+
+/** The school's most recent run as sync_runs records it: its status and message. */
+export function latestRun(env: TestEnvironment) {
+  return env.db
+    .selectFrom('sync_runs')
+    .select(['status', 'message'])
+    .where('school_id', '=', env.config.schoolId)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+}
