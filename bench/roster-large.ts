@@ -13,13 +13,12 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import * as prettier from 'prettier';
 import type { RunSummary } from '../src/activities/sync-runs';
 import { enableSchool, storeSchoolConfig } from '../src/client/school-schedules';
 import { loadSchoolConfig } from '../src/config/load-school-config';
@@ -36,6 +35,18 @@ import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME, type Simulator } f
 import { SyncWorkflow } from '../src/workflows/sync';
 import { isType, nextMessage, spawnTs, WorkerProcess } from './child-processes';
 import { cpuParts, cpuSpent, type CpuParts } from './cpu';
+import {
+  count,
+  cpu,
+  markdownTable,
+  mark,
+  mib,
+  seconds,
+  textTable,
+  workflowTreeStats,
+  writeMarkedBlock,
+  type HistoryStats,
+} from './report';
 import type { FloorResult } from './floor-process';
 
 /** `large` is the benchmark; BENCH_PRESET=small is a quick check of the bench itself. */
@@ -69,23 +80,6 @@ const END_MARK = '<!-- bench:roster-large:end -->';
 
 // ---- measurements -------------------------------------------------------------------------------
 
-interface ActivityStats {
-  count: number;
-  /** Sum of start -> completion of every attempt that completed. */
-  busyMs: number;
-  /** First scheduled -> last completed. */
-  spanMs: number;
-  /** Scheduled -> started, summed: time spent waiting for a worker slot. */
-  queuedMs: number;
-}
-
-interface HistoryStats {
-  workflowId: string;
-  events: number;
-  durationMs: number;
-  activities: Record<string, ActivityStats>;
-}
-
 interface RunResult {
   label: string;
   workflowId: string;
@@ -110,84 +104,6 @@ interface RunResult {
   cpuSeconds: CpuParts;
   /** The machine's 1-minute load average when the run ended: above the CPU count, other jobs competed. */
   loadAverage1m: number;
-}
-
-type EventLike = {
-  eventId?: unknown;
-  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
-  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
-  activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null;
-  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown; startedEventId?: unknown } | null;
-  childWorkflowExecutionStartedEventAttributes?: {
-    workflowExecution?: { workflowId?: string | null } | null;
-  } | null;
-};
-
-const timeMs = (event: EventLike) =>
-  Number(String(event.eventTime?.seconds ?? 0)) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
-
-/** The workflow and every descendant it started, found through their ChildWorkflowExecutionStarted events. */
-async function workflowTreeStats(client: Client, rootId: string): Promise<HistoryStats[]> {
-  const found: HistoryStats[] = [];
-  const pending = [rootId];
-  while (pending.length > 0) {
-    const workflowId = pending.shift()!;
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const events = (history.events ?? []) as EventLike[];
-    found.push(historyStats(workflowId, events));
-    for (const event of events) {
-      const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
-      if (child) pending.push(child);
-    }
-  }
-  return found;
-}
-
-function historyStats(workflowId: string, events: EventLike[]): HistoryStats {
-  const scheduled = new Map<string, { type: string; at: number }>();
-  const started = new Map<string, number>();
-  const activities: Record<string, ActivityStats & { first: number; last: number }> = {};
-  for (const event of events) {
-    const id = String(event.eventId);
-    if (event.activityTaskScheduledEventAttributes) {
-      const type = event.activityTaskScheduledEventAttributes.activityType?.name ?? 'unknown';
-      scheduled.set(id, { type, at: timeMs(event) });
-    } else if (event.activityTaskStartedEventAttributes) {
-      started.set(String(event.activityTaskStartedEventAttributes.scheduledEventId), timeMs(event));
-    } else if (event.activityTaskCompletedEventAttributes) {
-      const key = String(event.activityTaskCompletedEventAttributes.scheduledEventId);
-      const task = scheduled.get(key);
-      if (!task) continue;
-      const at = timeMs(event);
-      const begun = started.get(key) ?? task.at;
-      const stats = (activities[task.type] ??= {
-        count: 0,
-        busyMs: 0,
-        spanMs: 0,
-        queuedMs: 0,
-        first: task.at,
-        last: at,
-      });
-      stats.count++;
-      stats.busyMs += at - begun;
-      stats.queuedMs += begun - task.at;
-      stats.first = Math.min(stats.first, task.at);
-      stats.last = Math.max(stats.last, at);
-      stats.spanMs = stats.last - stats.first;
-    }
-  }
-  const durationMs = events.length > 1 ? timeMs(events[events.length - 1]!) - timeMs(events[0]!) : 0;
-  return {
-    workflowId,
-    events: events.length,
-    durationMs,
-    activities: Object.fromEntries(
-      Object.entries(activities).map(([type, { count, busyMs, spanMs, queuedMs }]) => [
-        type,
-        { count, busyMs, spanMs, queuedMs },
-      ]),
-    ),
-  };
 }
 
 async function pgWriteCounters(db: Kysely<Database>): Promise<Record<string, number>> {
@@ -336,11 +252,6 @@ async function runFloor(
 
 // ---- report -------------------------------------------------------------------------------------
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
-const count = (n: number) => n.toLocaleString('en-US');
-const mark = (met: boolean) => (met ? 'met' : '**not met**');
-
 interface Machine {
   cpus: number;
   cpuModel: string;
@@ -456,7 +367,6 @@ function figuresTable(results: BenchResults): string[][] {
   ];
 }
 
-const cpu = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(1)} s`);
 const cpuRows: [string, keyof CpuParts][] = [
   ['CPU: worker (floor: floor process)', 'worker'],
   ['CPU: PostgreSQL', 'postgres'],
@@ -483,16 +393,6 @@ function activityTable(run: RunResult): string[][] {
     }
   }
   return rows;
-}
-
-function textTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n');
-}
-
-function markdownTable(rows: string[][]): string {
-  const [head, ...body] = rows;
-  return [head!, head!.map(() => '---'), ...body].map((row) => `| ${row.join(' | ')} |`).join('\n');
 }
 
 function perTable({ full, resync, floor }: BenchResults): string[][] {
@@ -579,17 +479,12 @@ function renderDocsBlock(results: BenchResults): string {
 }
 
 async function writeDocs(results: BenchResults): Promise<void> {
-  const block = renderDocsBlock(results);
-  const existing = existsSync(docsFile) ? readFileSync(docsFile, 'utf8') : '';
-  const start = existing.indexOf(START_MARK);
-  const end = existing.indexOf(END_MARK);
-  const text =
-    start >= 0 && end > start
-      ? existing.slice(0, start) + block + existing.slice(end + END_MARK.length)
-      : `# Benchmarks\n\n## Roster sync of the \`large\` preset\n\n${block}\n`;
-  // Formatted as `npm run check` expects, so a fresh run leaves the tree clean.
-  const options = (await prettier.resolveConfig(docsFile)) ?? {};
-  writeFileSync(docsFile, await prettier.format(text, { ...options, filepath: docsFile }));
+  await writeMarkedBlock(
+    docsFile,
+    { start: START_MARK, end: END_MARK },
+    renderDocsBlock(results),
+    '## Roster sync of the `large` preset',
+  );
 }
 
 function sourceRevision(): string {
