@@ -38,6 +38,18 @@ import { AttendancePostingWorkflow } from '../src/workflows/attendance-posting';
 import type { SchoolConfig } from '../src/config/school-config';
 import { WorkerProcess } from './child-processes';
 import { cpuParts, cpuSpent, type CpuParts } from './cpu';
+import {
+  count,
+  cpu,
+  historyEvents,
+  historyStats,
+  markdownTable,
+  mark,
+  mib,
+  seconds,
+  writeMarkedBlock,
+  type ActivityStats,
+} from './report';
 
 const RECORDS = 100_000;
 const TARGET_SECONDS = 30;
@@ -165,7 +177,7 @@ async function main() {
     });
     const wallMs = performance.now() - started;
     const cpuSeconds = cpuSpent(cpuBefore, cpu());
-    const phases = activityPhases((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []);
+    const { activities } = historyStats(workflowId, await historyEvents(client, workflowId));
     const stats = simulator.getStats();
     const workerPeakRssBytes = worker.peakRssBytes;
     await worker.stop();
@@ -228,13 +240,13 @@ async function main() {
       floorParallelMs,
       ratio: wallMs / floorSequentialMs,
       ratioToParallelFloor: wallMs / floorParallelMs,
-      phases,
+      activities,
       /** Above the CPU count, other jobs competed with this run and the figures mean little. */
       loadAverage1m: os.loadavg()[0]!,
     };
     mkdirSync(path.dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-    writeDocs(results);
+    await writeDocs(results);
     console.log(readFileSync(docsFile, 'utf8').split(START_MARK)[1]!.split(END_MARK)[0]);
   } finally {
     // Stopped above after a successful run; here too on failure, so no worker is left polling.
@@ -246,7 +258,7 @@ async function main() {
   }
 }
 
-function writeDocs(r: {
+async function writeDocs(r: {
   date: string;
   machine: string;
   sections: number;
@@ -262,112 +274,85 @@ function writeDocs(r: {
   floorParallelMs: number;
   ratio: number;
   ratioToParallelFloor: number;
-  phases: Phase[];
+  activities: Record<string, ActivityStats>;
   loadAverage1m: number;
 }) {
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const n = (value: number) => value.toLocaleString('en-US');
-  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
-  const section = [
+  const block = [
     START_MARK,
     '',
     'Reproduce with `npm run bench:attendance` (`bench/attendance-posting.ts`; raw figures in `bench/results/attendance-posting.json`).',
     '',
     `- Date: ${r.date}`,
     `- Machine: ${r.machine}; 1-minute load average at the end ${r.loadAverage1m.toFixed(2)}`,
-    `- Data: simulator preset \`large\`, seed 1; ${n(r.sections)} sections' roster written from the dataset, ${n(r.checkIns)} generated check-ins; AttendancePostingWorkflow run directly.`,
+    `- Data: simulator preset \`large\`, seed 1; ${count(r.sections)} sections' roster written from the dataset, ${count(r.checkIns)} generated check-ins; AttendancePostingWorkflow run directly.`,
     '- Topology: worker in its own process (`bench/worker-process.ts`, the production `createWorker`); simulator, Temporal client, floor and bench in the parent; PostgreSQL and Temporal in their own processes.',
     '- Floor: the same PostAttendance bodies, prepared beforehand, sent with the same client to a fresh simulator: one call at a time (as the workflow sends them, so a crash can repeat at most one call) and 8 at a time.',
     '',
-    '| target | goal | measured | status |',
-    '| --- | --- | --- | --- |',
-    `| Post ${n(r.counts.posted)} records | ≤ ${TARGET_SECONDS} s | ${s(r.wallMs)} | ${met(r.wallMs <= TARGET_SECONDS * 1000)} |`,
-    `| vs floor (one call at a time) | ≤ ${TARGET_RATIO}x | ${r.ratio.toFixed(2)}x (floor ${s(r.floorSequentialMs)}) | ${met(r.ratio <= TARGET_RATIO)} |`,
-    `| vs floor (8 calls at a time) | for information | ${r.ratioToParallelFloor.toFixed(2)}x (floor ${s(r.floorParallelMs)}) | - |`,
+    markdownTable([
+      ['target', 'goal', 'measured', 'status'],
+      [
+        `Post ${count(r.counts.posted)} records`,
+        `≤ ${TARGET_SECONDS} s`,
+        seconds(r.wallMs),
+        mark(r.wallMs <= TARGET_SECONDS * 1000),
+      ],
+      [
+        'vs floor (one call at a time)',
+        `≤ ${TARGET_RATIO}x`,
+        `${r.ratio.toFixed(2)}x (floor ${seconds(r.floorSequentialMs)})`,
+        mark(r.ratio <= TARGET_RATIO),
+      ],
+      [
+        'vs floor (8 calls at a time)',
+        'for information',
+        `${r.ratioToParallelFloor.toFixed(2)}x (floor ${seconds(r.floorParallelMs)})`,
+        '-',
+      ],
+    ]),
     '',
-    '| figure | value |',
-    '| --- | --- |',
-    `| records computed / posted / accepted / rejected | ${n(r.counts.computed)} / ${n(r.counts.posted)} / ${n(r.counts.accepted)} / ${n(r.counts.rejected)} |`,
-    `| last dates attended posted | ${n(r.counts.lastDatesPosted)} |`,
-    `| SIS requests (PostAttendance / all incl. Authenticate) | ${n(r.sisRequests)} / ${n(r.sisRequestsTotal)} |`,
-    `| wall time, workflow start to result (compute + post) | ${s(r.wallMs)} |`,
-    `| worker peak RSS during the run (sampled every 100 ms) | ${Math.round(r.workerPeakRssBytes / 1024 ** 2)} MiB |`,
-    `| CPU in the run: worker / PostgreSQL / simulator + bench / Temporal | ${cpuText(r.cpuSeconds.worker)} / ${cpuText(r.cpuSeconds.postgres)} / ${cpuText(r.cpuSeconds.simulator)} / ${cpuText(r.cpuSeconds.temporal)} |`,
-    `| CPU of the floor (one call at a time; client and simulator in one process) | ${cpuText(r.floorCpuSeconds)} |`,
+    markdownTable([
+      ['figure', 'value'],
+      [
+        'records computed / posted / accepted / rejected',
+        [r.counts.computed, r.counts.posted, r.counts.accepted, r.counts.rejected].map(count).join(' / '),
+      ],
+      ['last dates attended posted', count(r.counts.lastDatesPosted)],
+      [
+        'SIS requests (PostAttendance / all incl. Authenticate)',
+        `${count(r.sisRequests)} / ${count(r.sisRequestsTotal)}`,
+      ],
+      ['wall time, workflow start to result (compute + post)', seconds(r.wallMs)],
+      ['worker peak RSS during the run (sampled every 100 ms)', mib(r.workerPeakRssBytes)],
+      [
+        'CPU in the run: worker / PostgreSQL / simulator + bench / Temporal',
+        [r.cpuSeconds.worker, r.cpuSeconds.postgres, r.cpuSeconds.simulator, r.cpuSeconds.temporal]
+          .map(cpu)
+          .join(' / '),
+      ],
+      ['CPU of the floor (one call at a time; client and simulator in one process)', cpu(r.floorCpuSeconds)],
+    ]),
     '',
     'Where the time goes (from the workflow history; span is first scheduled to last completed, busy is the sum of each activity’s scheduled-to-completed time; each posting activity computes the next courses while a call is in flight):',
     '',
-    '| activity | count | span | busy (sum) |',
-    '| --- | --- | --- | --- |',
-    ...r.phases.map(
-      (p) => `| ${p.activity} | ${p.count} | ${s(p.firstMs)} → ${s(p.lastMs)} | ${s(p.busyMs)} |`,
-    ),
+    markdownTable([
+      ['activity', 'count', 'span', 'busy (sum)'],
+      ...Object.entries(r.activities).map(([type, a]) => [
+        type,
+        count(a.count),
+        `${seconds(a.firstMs)} → ${seconds(a.lastMs)}`,
+        seconds(a.queuedMs + a.busyMs),
+      ]),
+    ]),
     '',
     END_MARK,
   ].join('\n');
-  const text = readFileSync(docsFile, 'utf8');
-  const heading = '## Attendance posting of the `large` preset';
-  const next = text.includes(START_MARK)
-    ? text.replace(new RegExp(`${escape(START_MARK)}[\\s\\S]*?${escape(END_MARK)}`), section)
-    : `${text.trimEnd()}\n\n${heading}\n\n${section}\n`;
-  writeFileSync(docsFile, next);
+  await writeMarkedBlock(
+    docsFile,
+    { start: START_MARK, end: END_MARK },
+    block,
+    '## Attendance posting of the `large` preset',
+  );
 }
-
-interface Phase {
-  activity: string;
-  count: number;
-  /** First scheduled and last completed, from the workflow's start. */
-  firstMs: number;
-  lastMs: number;
-  busyMs: number;
-}
-
-type EventLike = {
-  eventId?: unknown;
-  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
-  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
-  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
-};
-
-const timeMs = (event: EventLike) =>
-  Number(String(event.eventTime?.seconds ?? 0)) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
-
-/** Per activity type: how many ran, when the first was scheduled and the last completed, time spent. */
-function activityPhases(events: readonly EventLike[]): Phase[] {
-  const origin = events[0] ? timeMs(events[0]) : 0;
-  const scheduled = new Map<string, { type: string; at: number }>();
-  const phases = new Map<string, Phase>();
-  for (const event of events) {
-    const attributes = event.activityTaskScheduledEventAttributes;
-    if (attributes) {
-      scheduled.set(String(event.eventId), {
-        type: attributes.activityType?.name ?? 'unknown',
-        at: timeMs(event) - origin,
-      });
-    }
-    const completed = event.activityTaskCompletedEventAttributes;
-    const task = completed && scheduled.get(String(completed.scheduledEventId));
-    if (!task) continue;
-    const at = timeMs(event) - origin;
-    const phase = phases.get(task.type) ?? {
-      activity: task.type,
-      count: 0,
-      firstMs: task.at,
-      lastMs: at,
-      busyMs: 0,
-    };
-    phase.count++;
-    phase.firstMs = Math.min(phase.firstMs, task.at);
-    phase.lastMs = Math.max(phase.lastMs, at);
-    phase.busyMs += at - task.at;
-    phases.set(task.type, phase);
-  }
-  return [...phases.values()];
-}
-
-const cpuText = (seconds: number | undefined) => (seconds === undefined ? '-' : `${seconds.toFixed(1)} s`);
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 main().catch((err) => {
   console.error(err);
