@@ -30,6 +30,7 @@ import {
 } from '../db/attendance-ledger';
 import { computeCourseAttendance, type ComputedRecord } from '../db/course-attendance';
 import type { Database } from '../db/database';
+import type { SchoolConfig } from '../config/school-config';
 import { withHeartbeat } from './heartbeat';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
@@ -84,6 +85,34 @@ function chunked<T>(items: T[], size: number): T[][] {
   );
 }
 
+/** Computes some courses' attendance as of `now` and keeps, per course, the records the ledger does not hold. */
+async function computeDue(
+  db: Kysely<Database>,
+  config: SchoolConfig,
+  now: Date,
+  courses: CourseToPost[],
+): Promise<ComputedCourse[]> {
+  const keys = courses.map((course) => course.sisKey);
+  const [attendance, answered] = await Promise.all([
+    computeCourseAttendance(db, config, keys, now, { forPosting: true }),
+    ledgerMinutes(db, config.schoolId, keys),
+  ]);
+  const byCourse = new Map<string, ComputedCourse>(
+    courses.map((course) => [
+      course.sisKey,
+      { ...course, nextCloseAt: attendance.nextCloseAt.get(course.sisKey) ?? null, computed: 0, due: [] },
+    ]),
+  );
+  for (const record of attendance.records) {
+    const course = byCourse.get(record.courseKey)!;
+    course.computed++;
+    const last = answered.get(ledgerKey(record.courseKey, record.studentId, record.date, record.type));
+    if (last?.attended === record.attended && last.absent === record.absent) continue;
+    course.due.push(record);
+  }
+  return [...byCourse.values()];
+}
+
 export function createAttendancePostingActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
     /** Computes the courses after the cursor and posts their due records, up to `maxCalls` calls. */
@@ -122,40 +151,12 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             COURSES_PER_READ,
           );
 
-          const compute = async (courses: CourseToPost[]): Promise<ComputedCourse[]> => {
-            const keys = courses.map((course) => course.sisKey);
-            const [attendance, answered] = await Promise.all([
-              computeCourseAttendance(db, config, keys, now, { forPosting: true }),
-              ledgerMinutes(db, schoolId, keys),
-            ]);
-            const byCourse = new Map<string, ComputedCourse>(
-              courses.map((course) => [
-                course.sisKey,
-                {
-                  ...course,
-                  nextCloseAt: attendance.nextCloseAt.get(course.sisKey) ?? null,
-                  computed: 0,
-                  due: [],
-                },
-              ]),
-            );
-            for (const record of attendance.records) {
-              const course = byCourse.get(record.courseKey)!;
-              course.computed++;
-              const last = answered.get(
-                ledgerKey(record.courseKey, record.studentId, record.date, record.type),
-              );
-              if (last?.attended === record.attended && last.absent === record.absent) continue;
-              course.due.push(record);
-            }
-            return [...byCourse.values()];
-          };
           // The last call of this attempt is decided: computing further courses would be wasted.
           const mayCall = () => progress.requests < input.maxCalls && Date.now() < budgetEndsAt;
           let nextRead = 0;
           const startRead = () => {
             if (nextRead === reads.length || !mayCall()) return undefined;
-            const pending = compute(reads[nextRead++]!);
+            const pending = computeDue(db, config, now, reads[nextRead++]!);
             // Awaited later; a failed read must not become an unhandled rejection meanwhile.
             pending.catch(() => undefined);
             return pending;
