@@ -21,7 +21,7 @@ import { loadSchoolConfig } from '../src/config/load-school-config';
 import { isSessionClosed } from '../src/coursekey/attendance-minutes';
 import { expandWeeklySchedule } from '../src/coursekey/class-sessions';
 import { mapDeliveryMethod } from '../src/coursekey/delivery-methods';
-import { classSessionRow, courseRow, studentMemberRow } from '../src/coursekey/roster-rows';
+import { classSessionRow, courseRow, studentMemberRow } from '../src/mapping/roster-rows';
 import { insertCheckIns } from '../src/db/check-ins';
 import { createDb } from '../src/db/connection';
 import { migrateToLatest } from '../src/db/migrate';

@@ -28,7 +28,7 @@ import {
   studentRow,
   userKey,
   userRow,
-} from '../src/coursekey/roster-rows';
+} from '../src/mapping/roster-rows';
 import { campusToday, isInSyncWindow, termSearchRange } from '../src/coursekey/sync-window';
 import type { RosterTable } from '../src/db/write-changed-rows';
 

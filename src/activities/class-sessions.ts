@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { ScheduleEntry } from '../campus-cloud/schemas';
 import { expandWeeklySchedule } from '../coursekey/class-sessions';
 import { checkSection } from '../coursekey/course-checklist';
-import { classSessionRow } from '../coursekey/roster-rows';
+import { classSessionRow } from '../mapping/roster-rows';
 import { campusToday } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {

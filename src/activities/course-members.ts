@@ -8,7 +8,7 @@ import {
   studentMemberRow,
   userKey,
   vanishedMemberRow,
-} from '../coursekey/roster-rows';
+} from '../mapping/roster-rows';
 import type { Database } from '../db/database';
 import {
   addOutcome,
@@ -19,7 +19,7 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
-import { quarantineIssue } from './courses';
+import { quarantineIssue } from './quarantine-issue';
 import type { SchoolContexts } from './school-context';
 import { sectionBatch } from './section-batches';
 import { withSisFailures } from './sis-failure';

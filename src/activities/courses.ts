@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Course, Section } from '../campus-cloud/schemas';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
 import { mapDeliveryMethod } from '../coursekey/delivery-methods';
-import { catalogCourseRow, courseRow } from '../coursekey/roster-rows';
+import { catalogCourseRow, courseRow } from '../mapping/roster-rows';
 import { campusToday, isInSyncWindow, termSearchRange } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
 import type { SchoolContexts } from './school-context';
+import { quarantineIssue } from './quarantine-issue';
 import { withSisFailures } from './sis-failure';
 
 export interface SectionsPageResult {
@@ -29,22 +30,6 @@ export interface SectionsPageResult {
 }
 
 /** A record the SIS answered badly, or refused to serve: quarantined as an issue, the page goes on. */
-export function quarantineIssue(
-  recordType: IssueInput['recordType'],
-  sisKey: string,
-  err: unknown,
-): IssueInput {
-  const reason =
-    err instanceof SisBadRecordError || err instanceof SisRequestError ? err.message : String(err);
-  return {
-    recordType,
-    sisKey,
-    rule: 'invalid-sis-record',
-    severity: 'warning',
-    message: `${recordType} ${sisKey}: the SIS returned data that cannot be synced (${reason}). Correct the record in Campus Cloud; the next sync picks it up.`,
-  };
-}
-
 function unmappedDeliveryMethodIssue(section: Section): IssueInput {
   return {
     recordType: 'courses',

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { CampusCloudClient } from '../campus-cloud/client';
 import { ConfigError, parseSchoolConfig } from '../config/load-school-config';
 import type { SchoolConfig } from '../config/school-config';
-import { contentHash } from '../db/content-hash';
+import { contentHash } from '../mapping/content-hash';
 import type { Database } from '../db/database';
 import type { RunTarget } from '../db/run-bookkeeping';
 

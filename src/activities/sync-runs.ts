@@ -1,10 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, RecordType } from '../db/database';
+import type { Database } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
-import { resolveIssuesNotSeenIn, type BatchCounts } from '../db/run-bookkeeping';
+import { resolveIssuesNotSeenIn, runCounts, type RunCounts } from '../db/run-bookkeeping';
 import type { DeactivationCounts } from './deactivation';
-
-export type RunCounts = Record<RecordType, BatchCounts>;
 
 export interface RunSummary {
   syncRunId: string;
@@ -69,39 +67,4 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       };
     },
   };
-}
-
-export async function runCounts(db: Kysely<Database>, syncRunId: string): Promise<RunCounts> {
-  const rows = await db
-    .selectFrom('sync_run_counts')
-    .select(({ fn }) => [
-      'record_type',
-      fn.sum<string>('fetched').as('fetched'),
-      fn.sum<string>('created').as('created'),
-      fn.sum<string>('updated').as('updated'),
-      fn.sum<string>('unchanged').as('unchanged'),
-      fn.sum<string>('deactivated').as('deactivated'),
-      fn.sum<string>('failed').as('failed'),
-    ])
-    .where('sync_run_id', '=', syncRunId)
-    .groupBy('record_type')
-    .execute();
-  const zero = { fetched: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, failed: 0 };
-  const counts: RunCounts = {
-    courses: { ...zero },
-    users: { ...zero },
-    course_members: { ...zero },
-    class_sessions: { ...zero },
-  };
-  for (const row of rows) {
-    counts[row.record_type] = {
-      fetched: Number(row.fetched),
-      created: Number(row.created),
-      updated: Number(row.updated),
-      unchanged: Number(row.unchanged),
-      deactivated: Number(row.deactivated),
-      failed: Number(row.failed),
-    };
-  }
-  return counts;
 }

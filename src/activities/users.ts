@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { CampusCloudClient, Page } from '../campus-cloud/client';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
-import { instructorRow, studentKey, studentRow, userKey, userRow } from '../coursekey/roster-rows';
+import { instructorRow, studentKey, studentRow, userKey, userRow } from '../mapping/roster-rows';
 import type { Database } from '../db/database';
 import {
   addOutcome,
@@ -20,7 +20,7 @@ import {
   type RunTarget,
 } from '../db/run-bookkeeping';
 import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
-import { quarantineIssue } from './courses';
+import { quarantineIssue } from './quarantine-issue';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
 

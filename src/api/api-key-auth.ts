@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { sendApiError } from './api-error';
-import { schoolOfApiKey } from './api-keys';
+import { schoolOfApiKey } from '../accounts/api-keys';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -5,8 +5,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
-import { apiKeyCommand } from '../api/api-key-command';
-import { adminCommand } from '../dashboard/admin-command';
+import { apiKeyCommand } from './api-key-command';
+import { adminCommand } from './admin-command';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
@@ -15,7 +15,7 @@ import type { SyncWorkflow } from '../workflows/sync';
 import { approveHeldDeactivations } from './approvals';
 import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
-import { schoolStatus } from './school-status';
+import { schoolStatus } from '../read-model/school-status';
 
 async function withParts<T>(
   body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>,

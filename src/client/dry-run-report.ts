@@ -3,7 +3,7 @@
  * JSON for tools and Markdown for people.
  */
 import type { Kysely } from 'kysely';
-import { runCounts, type RunCounts } from '../activities/sync-runs';
+import { runCounts, type RunCounts } from '../db/run-bookkeeping';
 import { checklistRules } from '../coursekey/course-checklist';
 import { recordTypeLabels, recordTypes, type Database, type Severity } from '../db/database';
 

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCounts } from '../activities/sync-runs';
+import { runCounts } from '../db/run-bookkeeping';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';

@@ -1,7 +1,7 @@
 /** Human output of the CLI: short tables a person reads at a glance. */
-import type { RunCounts } from '../activities/sync-runs';
+import type { RunCounts } from '../db/run-bookkeeping';
 import { recordTypeLabels, recordTypes, type RecordType } from '../db/database';
-import type { SchoolStatus } from './school-status';
+import type { SchoolStatus } from '../read-model/school-status';
 
 const label = (type: RecordType) => recordTypeLabels[type].toLowerCase();
 const columns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;

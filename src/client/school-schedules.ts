@@ -15,9 +15,8 @@ import { sql } from 'kysely';
 import type { SchoolConfig } from '../config/school-config';
 import type { Database } from '../db/database';
 import { TASK_QUEUE } from '../temporal/connection';
+import { scheduleId } from '../temporal/schedules';
 import type { SyncWorkflow } from '../workflows/sync';
-
-export const scheduleId = (schoolId: string) => `sync:${schoolId}`;
 
 function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptions {
   return {

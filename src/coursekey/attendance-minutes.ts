@@ -14,7 +14,9 @@
  * An instructor edit overrides whatever was computed.
  */
 import { DateTime } from 'luxon';
-import type { AttendanceType } from '../db/database';
+
+/** The SIS's attendance record types: a class session, an async week, or makeup time. */
+export type AttendanceType = 'Regular' | 'Async' | 'Makeup';
 
 export interface MinutesRule {
   checkInWindow: { beforeMinutes: number; afterMinutes: number };

@@ -3,7 +3,17 @@
  * in the school's time zone, so a 9:00 class stays at 9:00 local on both sides of a DST change.
  */
 import { DateTime } from 'luxon';
-import type { ScheduleEntry } from '../campus-cloud/schemas';
+
+/** One weekly meeting of a section as the SIS schedules it (day 0 = Sunday); untimed = async. */
+export interface WeeklyMeeting {
+  scheduleId: string;
+  dayOfWeek: number;
+  startTime?: string | undefined;
+  endTime?: string | undefined;
+  minutes: number;
+  effectiveFrom?: string | undefined;
+  effectiveTo?: string | undefined;
+}
 
 export interface PlannedSession {
   scheduleId: string;
@@ -29,7 +39,7 @@ function localInstant(date: string, time: string, zone: string): DateTime {
 /** Every dated session a section's weekly pattern implies, between its start and end dates. */
 export function expandWeeklySchedule(
   section: SectionDates,
-  entries: ScheduleEntry[],
+  entries: WeeklyMeeting[],
   zone: string,
 ): PlannedSession[] {
   const sessions: PlannedSession[] = [];

@@ -3,12 +3,12 @@
  * in Campus Cloud for CourseKey to take attendance correctly. Pure: one section and its weekly
  * schedule in, violations out, each with a message that names the section and the fix.
  */
-import type { ScheduleEntry } from '../campus-cloud/schemas';
-import type { Modality } from '../db/database';
+import type { AttendanceMethod } from '../config/school-config';
+import type { WeeklyMeeting } from './class-sessions';
 
 export interface ChecklistSection {
   sectionCode: string;
-  modality: Modality;
+  modality: AttendanceMethod['modality'];
   deliveryMethodName: string;
   startDate: string | null;
   endDate: string | null;
@@ -36,8 +36,8 @@ export interface Violation {
   details: Record<string, unknown>;
 }
 
-const isTimed = (entry: ScheduleEntry) => Boolean(entry.startTime && entry.endTime);
-const isSundayAsync = (entry: ScheduleEntry) => entry.dayOfWeek === 0 && !isTimed(entry);
+const isTimed = (entry: WeeklyMeeting) => Boolean(entry.startTime && entry.endTime);
+const isSundayAsync = (entry: WeeklyMeeting) => entry.dayOfWeek === 0 && !isTimed(entry);
 const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Whole weeks the section runs, counting a partial last week as a week. */
@@ -46,7 +46,7 @@ export function courseWeeks(startDate: string, endDate: string): number {
   return Math.max(1, Math.ceil(days / 7));
 }
 
-export function checkSection(section: ChecklistSection, schedule: ScheduleEntry[]): Violation[] {
+export function checkSection(section: ChecklistSection, schedule: WeeklyMeeting[]): Violation[] {
   const violations: Violation[] = [];
   const name = `Section ${section.sectionCode}`;
   const add = (rule: ChecklistRule, message: string, details: Record<string, unknown> = {}) =>

@@ -1,5 +1,10 @@
-import type { DeliveryMethod } from '../campus-cloud/schemas';
 import type { AttendanceMethod, SchoolConfig } from '../config/school-config';
+
+/** A delivery method as the SIS names it on a section. */
+export interface SisDeliveryMethod {
+  id: string;
+  name: string;
+}
 
 export interface MappedMethod {
   name: string;
@@ -7,7 +12,10 @@ export interface MappedMethod {
 }
 
 /** The school's mapping from an SIS delivery method (by id, else by name) to a CourseKey attendance method. */
-export function mapDeliveryMethod(config: SchoolConfig, delivery: DeliveryMethod): MappedMethod | undefined {
+export function mapDeliveryMethod(
+  config: SchoolConfig,
+  delivery: SisDeliveryMethod,
+): MappedMethod | undefined {
   const mapping =
     config.deliveryMethods.find((entry) => entry.sisId !== undefined && entry.sisId === delivery.id) ??
     config.deliveryMethods.find(

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { adminById, type Admin } from './admin-accounts';
+import { adminById, type Admin } from '../accounts/admin-accounts';
 
 /** A session lasts a working day; signing in again starts a new one. */
 export const SESSION_HOURS = 12;

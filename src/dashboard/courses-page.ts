@@ -1,5 +1,5 @@
 /** Course lookup: search, then one course's answer to "why can't this student see this course?". */
-import type { CourseDetails, CourseMatch } from './course-lookup';
+import type { CourseDetails, CourseMatch } from '../read-model/course-lookup';
 import { formatDate, formatTime } from './display-format';
 import { html, type SafeHtml } from './html';
 import { schoolPath } from './layout';

@@ -2,7 +2,7 @@
 import { recordTypes } from '../db/database';
 import { formatTime, recordTypeLabels } from './display-format';
 import { html, type SafeHtml } from './html';
-import { ISSUE_PAGE_SIZE, type IssueFilter, type IssueRow } from './issue-list';
+import { ISSUE_PAGE_SIZE, type IssueFilter, type IssueRow } from '../read-model/issue-list';
 
 function option(value: string, label: string, selected: string | undefined): SafeHtml {
   return html`<option value="${value}" ${value === (selected ?? '') ? html`selected` : ''}>${label}</option>`;

@@ -1,5 +1,5 @@
 /** The page shell every dashboard page shares: header with the signed-in admin, school tabs. */
-import type { Admin } from './admin-accounts';
+import type { Admin } from '../accounts/admin-accounts';
 import { html, type SafeHtml } from './html';
 
 export type Tab = 'overview' | 'runs' | 'issues' | 'courses';

@@ -1,7 +1,7 @@
 /** The overview: data in (records now, recent runs), data out, the schedule and open issues. */
 import { recordTypes } from '../db/database';
-import type { RunCounts } from '../activities/sync-runs';
-import type { AttendanceOut } from './attendance-out';
+import type { RunCounts } from '../db/run-bookkeeping';
+import type { AttendanceOut } from '../read-model/attendance-out';
 import { recordBars } from './charts';
 import {
   durationSeconds,
@@ -13,7 +13,7 @@ import {
 } from './display-format';
 import { html, type SafeHtml } from './html';
 import { schoolPath } from './layout';
-import type { SchoolInsights } from './school-insights';
+import type { SchoolInsights } from '../read-model/school-insights';
 
 const countColumns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;
 

@@ -5,24 +5,17 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/database';
-import { registerInsightsJson } from './insights-json';
+import { registerInsightsJson } from '../api/insights-json';
+import type { InsightsApiOptions } from '../api/insights-routes';
 import { loadSession, requireSchoolAccess, requireSignIn, SESSION_JSON_BASE } from './request-guards';
-import { schoolData } from './school-data';
+import { schoolData } from '../read-model/school-data';
 import { registerSchoolPages } from './school-pages';
 import { registerSignInRoutes } from './sign-in-routes';
 import { dashboardCss } from './styles';
 
-export interface DashboardOptions {
-  db: Kysely<Database>;
-  /** For the schedule's state (next run, paused). */
-  temporal: Client;
-  /** Base of the Temporal Web UI, for links to runs. */
-  temporalUiUrl: string;
-}
+/** The same dependencies as the insights API: database, Temporal client, Web UI base. */
+export type DashboardOptions = InsightsApiOptions;
 
 export async function dashboardPlugin(app: FastifyInstance, options: DashboardOptions) {
   await app.register(helmet, {

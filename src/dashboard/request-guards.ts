@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { canSeeSchool, type Admin } from './admin-accounts';
+import { canSeeSchool, type Admin } from '../accounts/admin-accounts';
 import { sessionAdmin } from './admin-sessions';
 import { page } from './layout';
 import { refusalBody } from './simple-pages';

@@ -1,6 +1,6 @@
 /** Run history: a chart of runs over time and a table, each run linked to its Temporal workflow. */
 import { recordTypes } from '../db/database';
-import type { SchoolStatus } from '../client/school-status';
+import type { SchoolStatus } from '../read-model/school-status';
 import { runHistoryChart } from './charts';
 import { durationSeconds, formatCount, formatDuration, formatTime } from './display-format';
 import { html, type SafeHtml } from './html';

@@ -10,7 +10,7 @@ import { page, type Tab } from './layout';
 import { overviewBody } from './overview-page';
 import { refuse, requireSchoolAccess, requireSignIn } from './request-guards';
 import { runsBody } from './runs-page';
-import { courseQuery, parseIssueFilter, type SchoolData } from './school-data';
+import { courseQuery, parseIssueFilter, type SchoolData } from '../read-model/school-data';
 import { schoolListBody } from './simple-pages';
 
 type Params = { schoolId: string };

@@ -2,10 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { findAdminByEmail, normalizeEmail } from './admin-accounts';
+import { findAdminByEmail, normalizeEmail } from '../accounts/admin-accounts';
 import { closeSession, openSession, randomToken } from './admin-sessions';
 import { page } from './layout';
-import { verifyDecoy, verifyPassword } from './password';
+import { verifyDecoy, verifyPassword } from '../accounts/password';
 import { cookieOptions, isGenuineForm, refuse, safeNext, SESSION_COOKIE } from './request-guards';
 import { clearSignInFailures, recordSignInFailure, signInWaitSeconds } from './sign-in-throttle';
 import { signInBody } from './simple-pages';

@@ -1,5 +1,5 @@
 /** The pages with little to them: sign-in, the school list, and refusals. */
-import type { Admin } from './admin-accounts';
+import type { Admin } from '../accounts/admin-accounts';
 import { html, type SafeHtml } from './html';
 import { schoolPath } from './layout';
 

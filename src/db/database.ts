@@ -1,5 +1,6 @@
 /** Kysely row types: the single source of truth for what the tables hold (schema/ creates them). */
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { AttendanceType } from '../coursekey/attendance-minutes';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -306,8 +307,6 @@ export interface MakeupMinutesTable {
   note: string | null;
   entered_at: UpdatedAt;
 }
-
-export type AttendanceType = 'Regular' | 'Async' | 'Makeup';
 
 /** A row per write to an input of a course's attendance, by trigger (schema/0005); posting deletes those it saw. */
 export interface AttendanceInputChangesTable {

@@ -14,6 +14,9 @@ export interface BatchCounts {
   failed: number;
 }
 
+/** A run's counts per record type, summed over its batches. */
+export type RunCounts = Record<RecordType, BatchCounts>;
+
 export const emptyCounts = (): BatchCounts => ({
   fetched: 0,
   created: 0,
@@ -182,4 +185,38 @@ export async function resolveIssuesNotSeenIn(db: Db, schoolId: string, syncRunId
     .where((eb) => eb.or([eb('last_sync_run_id', 'is', null), eb('last_sync_run_id', '!=', syncRunId)]))
     .executeTakeFirst();
   return Number(resolved.numUpdatedRows);
+}
+
+export async function runCounts(db: Kysely<Database>, syncRunId: string): Promise<RunCounts> {
+  const rows = await db
+    .selectFrom('sync_run_counts')
+    .select(({ fn }) => [
+      'record_type',
+      fn.sum<string>('fetched').as('fetched'),
+      fn.sum<string>('created').as('created'),
+      fn.sum<string>('updated').as('updated'),
+      fn.sum<string>('unchanged').as('unchanged'),
+      fn.sum<string>('deactivated').as('deactivated'),
+      fn.sum<string>('failed').as('failed'),
+    ])
+    .where('sync_run_id', '=', syncRunId)
+    .groupBy('record_type')
+    .execute();
+  const counts: RunCounts = {
+    courses: emptyCounts(),
+    users: emptyCounts(),
+    course_members: emptyCounts(),
+    class_sessions: emptyCounts(),
+  };
+  for (const row of rows) {
+    counts[row.record_type] = {
+      fetched: Number(row.fetched),
+      created: Number(row.created),
+      updated: Number(row.updated),
+      unchanged: Number(row.unchanged),
+      deactivated: Number(row.deactivated),
+      failed: Number(row.failed),
+    };
+  }
+  return counts;
 }

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { courseKeyApi } from '../api/plugin';
-import { insightsApiPlugin } from '../dashboard/insights-api';
+import { insightsApiPlugin } from '../api/insights-routes';
 import { dashboardPlugin } from '../dashboard/plugin';
 import type { Database } from '../db/database';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { formatRunCounts } from '../client/format';
 import { enableSchool, triggerSync } from '../client/school-schedules';
 import { loadSchoolConfig } from '../config/load-school-config';
-import { ensureDemoAdmin } from '../dashboard/demo-admin';
+import { ensureDemoAdmin } from './demo-admin';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';

@@ -7,7 +7,6 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
-import type { RecordType } from '../db/database';
 import { inPool } from './pool';
 import { approveDeactivationsSignal } from './signals';
 
@@ -81,7 +80,7 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<Roster
 
   await collectVanishedRecords({ ...run, termIds });
   const settled = await settleDeactivations(run);
-  const heldTypes = Object.keys(settled.held) as RecordType[];
+  const heldTypes = Object.keys(settled.held) as (keyof DeactivationCounts)[];
   if (heldTypes.length === 0) return { held: {} };
   if (await condition(() => approved, settled.approvalWait as '1m')) {
     await applyHeldDeactivations({ ...run, recordTypes: heldTypes });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createApiKey } from '../../src/api/api-keys';
+import { createApiKey } from '../../src/accounts/api-keys';
 import { projectRoot } from '../../src/infra/paths';
 import { createHttpServer } from '../../src/http/server';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';

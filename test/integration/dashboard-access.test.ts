@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { createApiKey } from '../../src/api/api-keys';
-import { createAdmin } from '../../src/dashboard/admin-accounts';
+import { createApiKey } from '../../src/accounts/api-keys';
+import { createAdmin } from '../../src/accounts/admin-accounts';
 import { THROTTLE } from '../../src/dashboard/sign-in-throttle';
 import { dashboardServer, postSignIn, signedInCookies } from '../support/dashboard';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { ensureDemoAdmin } from '../../src/dashboard/demo-admin';
+import { ensureDemoAdmin } from '../../src/main/demo-admin';
 import { projectRoot } from '../../src/infra/paths';
 import { workflowUrl } from '../../src/temporal/connection';
 import { dashboardServer, TEST_TEMPORAL_UI } from '../support/dashboard';

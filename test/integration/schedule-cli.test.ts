@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { scheduleId } from '../../src/client/school-schedules';
+import { scheduleId } from '../../src/temporal/schedules';
 import { startTestEnvironment, type TestEnvironment } from '../support/environment';
 
 let env: TestEnvironment;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { html } from '../../src/dashboard/html';
-import { hashPassword, verifyPassword } from '../../src/dashboard/password';
+import { hashPassword, verifyPassword } from '../../src/accounts/password';
 
 test('html escapes every interpolated value, nested html passes through once', () => {
   const name = `<script>alert("x")</script> & O'Brien`;

@@ -1,21 +1,13 @@
 /** A school's state in one object: schedule, recent runs with their counts, records held, open issues. */
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
-import { runCounts, type RunCounts } from '../activities/sync-runs';
 import type { Database } from '../db/database';
-import { scheduleId } from './school-schedules';
+import { runCounts, type RunCounts } from '../db/run-bookkeeping';
+import { scheduleState, type ScheduleState } from '../temporal/schedules';
 
 export interface SchoolStatus {
   school: { id: string; name: string; environment: string; timeZone: string };
-  schedule:
-    | {
-        id: string;
-        paused: boolean;
-        interval: string | undefined;
-        nextRunAt: string | undefined;
-        note: string | undefined;
-      }
-    | undefined;
+  schedule: ScheduleState | undefined;
   runs: {
     id: string;
     workflowId: string;
@@ -30,35 +22,6 @@ export interface SchoolStatus {
     { total: number; active: number }
   >;
   openIssues: Record<'blocking' | 'warning' | 'info', number>;
-}
-
-function humanDuration(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
-
-async function scheduleState(client: Client, schoolId: string): Promise<SchoolStatus['schedule']> {
-  try {
-    const description = await client.schedule.getHandle(scheduleId(schoolId)).describe();
-    const interval = description.spec.intervals?.[0]?.every;
-    return {
-      id: description.scheduleId,
-      paused: description.state.paused,
-      interval: interval === undefined ? undefined : humanDuration(Number(interval)),
-      nextRunAt: description.info.nextActionTimes[0]?.toISOString(),
-      note: description.state.note,
-    };
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) return undefined;
-    throw err;
-  }
 }
 
 export async function schoolStatus(

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
-import { createApiKey, revokeApiKey } from './api-keys';
+import { createApiKey, revokeApiKey } from '../accounts/api-keys';
 
 async function withDb<T>(body: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const db = createDb();

@@ -4,8 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { createAdmin, findAdminByEmail, setAdminPassword } from './admin-accounts';
-import { generatePassword } from './password';
+import { createAdmin, findAdminByEmail, setAdminPassword } from '../accounts/admin-accounts';
+import { generatePassword } from '../accounts/password';
 
 export function demoAdminEmail(schoolId: string): string {
   return `admin@${schoolId}.example`;

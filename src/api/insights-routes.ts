@@ -3,13 +3,23 @@
  * `/issues`, `/courses?q=` and `/courses/:courseKey`, authorised by the school's CourseKey API key
  * (401 without a valid key, 403 for another school's data).
  */
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { apiKeyAuth, requireSchool } from '../api/api-key-auth';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database';
+import { schoolData } from '../read-model/school-data';
+import { apiKeyAuth, requireSchool } from './api-key-auth';
 import { registerInsightsJson } from './insights-json';
-import type { DashboardOptions } from './plugin';
-import { schoolData } from './school-data';
 
-export async function insightsApiPlugin(app: FastifyInstance, options: DashboardOptions) {
+export interface InsightsApiOptions {
+  db: Kysely<Database>;
+  /** For the schedule's state (next run, paused). */
+  temporal: Client;
+  /** Base of the Temporal Web UI, for links to runs. */
+  temporalUiUrl: string;
+}
+
+export async function insightsApiPlugin(app: FastifyInstance, options: InsightsApiOptions) {
   const ownSchoolOnly: preHandlerAsyncHookHandler = async (request, reply) => {
     if (!requireSchool(request, reply, (request.params as { schoolId: string }).schoolId)) return reply;
   };

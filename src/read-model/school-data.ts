@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { schoolStatus } from '../client/school-status';
+import { schoolStatus } from './school-status';
 import { recordTypes, type Database, type RecordType, type Severity } from '../db/database';
 import { courseDetails, searchCourses } from './course-lookup';
 import { listIssues, type IssueFilter } from './issue-list';

@@ -11,7 +11,7 @@ import type {
   Student,
   User,
 } from '../campus-cloud/schemas';
-import { contentHash } from '../db/content-hash';
+import { contentHash } from './content-hash';
 import type {
   CatalogCoursesTable,
   ClassSessionsTable,
@@ -21,8 +21,8 @@ import type {
   UsersTable,
 } from '../db/database';
 import type { Insertable, Selectable } from 'kysely';
-import type { PlannedSession } from './class-sessions';
-import type { MappedMethod } from './delivery-methods';
+import type { PlannedSession } from '../coursekey/class-sessions';
+import type { MappedMethod } from '../coursekey/delivery-methods';
 
 type Row<T> = Insertable<T> & { sis_key: string; content_hash: string };
 

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { schoolStatus, type SchoolStatus } from '../client/school-status';
+import { schoolStatus, type SchoolStatus } from './school-status';
 import type { Database } from '../db/database';
 import { latestAttendancePosting, type AttendanceOut } from './attendance-out';
 

@@ -7,8 +7,8 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
-import { createAdmin } from './admin-accounts';
-import { generatePassword } from './password';
+import { createAdmin } from '../accounts/admin-accounts';
+import { generatePassword } from '../accounts/password';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

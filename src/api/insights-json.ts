@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { workflowUrl } from '../temporal/connection';
-import { courseQuery, parseIssueFilter, type SchoolData } from './school-data';
+import { courseQuery, parseIssueFilter, type SchoolData } from '../read-model/school-data';
 
 type Params = { schoolId: string };
 
