@@ -4,7 +4,8 @@
  */
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
 import type { LimitFunction } from 'p-limit';
-import pRetry, { AbortError } from 'p-retry';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
 import type { z } from 'zod';
 import {
   SisBadRecordError,
@@ -22,9 +23,26 @@ export interface CampusCloudClientOptions {
   timeoutMs: number;
   /** Shared by every request to this school's SIS, so parallel activities stay within its budget. */
   limit: LimitFunction;
-  /** In-request retries (5xx, 429, timeouts) before the error reaches Temporal's retry policy. */
+  /** Quick retries inside a request (see `send`) before the error reaches Temporal's retry policy. */
   retries?: number;
 }
+
+/**
+ * The one retry policy, in two places only:
+ * - inside a request, a few quick retries of what a second try usually fixes (a dropped connection,
+ *   a timeout, a 5xx, a 429 asking to wait a few seconds);
+ * - everything else that may pass reaches Temporal, whose activity retries keep the progress
+ *   already made (heartbeat details) and stop when the SIS shows no progress at all;
+ * - never retried: 400/404/422 (the same request gets the same answer), 401 after one token
+ *   refresh, 403, bad credentials.
+ */
+const IN_REQUEST_RETRIES = 2;
+/** A 429 that asks for a longer wait is handed to Temporal, which waits without holding a slot. */
+const MAX_IN_REQUEST_WAIT_SECONDS = 5;
+
+const isRetryableInRequest = (err: unknown) =>
+  err instanceof SisTransientError ||
+  (err instanceof SisRateLimitedError && err.retryAfterSeconds <= MAX_IN_REQUEST_WAIT_SECONDS);
 
 /** A list page: valid items, and the items that failed validation (quarantined by the caller). */
 export interface Page<T> {
@@ -61,14 +79,8 @@ export class CampusCloudClient {
       prefixUrl: options.baseUrl,
       timeout: options.timeoutMs,
       throwHttpErrors: true,
-      retry: {
-        limit: options.retries ?? 4,
-        methods: ['get', 'post'],
-        statusCodes: [408, 429, 500, 502, 503, 504],
-        afterStatusCodes: [429, 503],
-        maxRetryAfter: 60_000,
-        backoffLimit: 2_000,
-      },
+      // Retries are decided once, in `send`, after the error is classified.
+      retry: 0,
     });
   }
 
@@ -142,13 +154,20 @@ export class CampusCloudClient {
           try {
             return await this.sendAuthenticated(endpoint, init);
           } catch (err) {
-            const sisError = this.classify(endpoint, err);
-            // ky already retried HTTP statuses; retry here only what it does not: timeouts, dropped connections.
-            if (err instanceof TimeoutError || err instanceof TypeError) throw sisError;
-            throw new AbortError(sisError);
+            throw this.classify(endpoint, err);
           }
         },
-        { retries: this.options.retries ?? 4, minTimeout: 100, maxTimeout: 2_000 },
+        {
+          retries: this.options.retries ?? IN_REQUEST_RETRIES,
+          minTimeout: 200,
+          maxTimeout: 2_000,
+          shouldRetry: isRetryableInRequest,
+          onFailedAttempt: async (err) => {
+            if (err instanceof SisRateLimitedError && isRetryableInRequest(err)) {
+              await sleep(err.retryAfterSeconds * 1000);
+            }
+          },
+        },
       ),
     );
   }

@@ -20,5 +20,8 @@ export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Datab
   // An idle connection dropped by the server (a restart, Ctrl-C reaching PostgreSQL first) is
   // replaced on next use; without a listener it would crash the process.
   pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
+  // A connection checked out for a transaction has no pool listener while it is out: a server
+  // restart then fails the query in hand (the activity retries) and must not end the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

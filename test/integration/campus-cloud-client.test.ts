@@ -93,6 +93,30 @@ test('in-request retries ride out a flaky SIS', async () => {
   simulator.setFaults({});
 });
 
+test('one retry policy: a dead SIS is asked three times per request, a 404 page once', async () => {
+  const sis = client({ retries: undefined });
+  await sis.getUsers('MAIN', 1, 10); // a token first, so only the calls below are counted
+  simulator.setFaults({ errorRate: 1 });
+  simulator.resetStats();
+  await assert.rejects(sis.getUsers('MAIN', 1, 10), SisTransientError);
+  assert.equal(simulator.getStats().byEndpoint.GetUsers, 3, 'one request and two quick retries');
+  simulator.setFaults({});
+
+  simulator.resetStats();
+  await assert.rejects(sis.getEnrollment('no-such-section', 1, 10), (err: unknown) => {
+    assert.ok(err instanceof SisRequestError);
+    assert.equal(err.status, 404);
+    return true;
+  });
+  assert.equal(simulator.getStats().byEndpoint.GetEnrollment, 1, 'a 404 is never retried');
+
+  simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 30 });
+  simulator.resetStats();
+  await assert.rejects(sis.getUsers('MAIN', 1, 10), SisRateLimitedError);
+  assert.equal(simulator.getStats().byEndpoint.GetUsers, 1, 'a long Retry-After is left to Temporal');
+  simulator.setFaults({});
+});
+
 test('a malformed record is rejected alone; the rest of the page is kept', async () => {
   simulator.setFaults({ malformedRate: 1 });
   const page = await client().getStudents('MAIN', 1, 20);
