@@ -65,7 +65,9 @@ const layering = Object.entries(mayImport).map(([folder, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.tools', '.data', 'test-artifacts', 'test/histories', 'bench/results'] },
+  {
+    ignores: ['node_modules', '.tools', '.data', 'dist', 'test-artifacts', 'test/histories', 'bench/results'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

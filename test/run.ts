@@ -3,16 +3,15 @@
  * free loopback ports, throwaway data), bundles the workflows once, then runs every test file
  * with node's test runner. Each integration test file makes its own database and task queue.
  */
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { projectRoot } from '../src/infra/paths';
 import { requireTemporalCli } from '../src/infra/temporal-cli';
 import { freePort, startTemporalDevServer } from '../src/infra/temporal-dev-server';
-import { workflowsPath } from '../src/workers/create-worker';
+import { buildWorkflowBundle } from '../src/workers/workflow-bundle';
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -45,12 +44,7 @@ async function main() {
   }
   const temporal = temporalStart.value;
   const postgres = postgresStart.value;
-  const bundle = await bundleWorkflowCode({
-    workflowsPath,
-    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
-  });
-  const bundlePath = path.join(scratch, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  const bundlePath = await buildWorkflowBundle(path.join(scratch, 'workflow-bundle.js'));
 
   const code = await new Promise<number>((resolve) => {
     const child = spawn(

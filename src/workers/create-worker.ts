@@ -1,11 +1,9 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities';
 import type { Database } from '../db/database';
 import { TASK_QUEUE, temporalConnectionOptions, temporalNamespace } from '../temporal/connection';
-
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+import { workflowCode } from './workflow-bundle';
 
 /** A worker for the sync workflows and their activities, bound to one database. */
 export async function createWorker(options: {
@@ -18,7 +16,7 @@ export async function createWorker(options: {
     connection,
     namespace: temporalNamespace(),
     taskQueue: options.taskQueue ?? TASK_QUEUE,
-    workflowsPath,
+    ...(await workflowCode()),
     activities: createActivities(options.db),
     maxConcurrentActivityTaskExecutions: 16,
   });

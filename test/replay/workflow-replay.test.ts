@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { projectRoot } from '../../src/infra/paths';
-import { workflowsPath } from '../../src/workers/create-worker';
+import { workflowCode } from '../../src/workers/workflow-bundle';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const dir = path.join(projectRoot, 'test', 'histories');
@@ -18,7 +18,6 @@ const dir = path.join(projectRoot, 'test', 'histories');
 test('saved workflow histories replay against the current code', async () => {
   const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
   assert.ok(files.length >= 2, 'fixtures for SyncWorkflow and RosterSyncWorkflow exist');
-  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const histories = files.map((file) => {
     const fixture = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
       workflowId: string;
@@ -26,10 +25,7 @@ test('saved workflow histories replay against the current code', async () => {
     };
     return { workflowId: fixture.workflowId, history: historyFromJSON(fixture.history) };
   });
-  const results = Worker.runReplayHistories(
-    bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath },
-    histories,
-  );
+  const results = Worker.runReplayHistories(await workflowCode(), histories);
   let replayed = 0;
   for await (const result of results) {
     assert.equal(

@@ -14,7 +14,7 @@ import { createDb } from '../../src/db/connection';
 import type { Database } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
 import { projectRoot } from '../../src/infra/paths';
-import { workflowsPath } from '../../src/workers/create-worker';
+import { workflowCode } from '../../src/workers/workflow-bundle';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import type { SyncResult } from '../../src/workflows/sync';
 import {
@@ -78,11 +78,10 @@ export async function startTestEnvironment(
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address });
-  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath }),
+    ...(await workflowCode()),
     activities: createActivities(db),
     maxConcurrentActivityTaskExecutions: 16,
   });

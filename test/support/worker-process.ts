@@ -6,7 +6,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createDb } from '../../src/db/connection';
-import { workflowsPath } from '../../src/workers/create-worker';
+import { workflowCode } from '../../src/workers/workflow-bundle';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -18,11 +18,10 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const db = createDb(required('DATABASE_URL'));
   const connection = await NativeConnection.connect({ address: required('TEMPORAL_ADDRESS') });
-  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await Worker.create({
     connection,
     taskQueue: required('WORKER_TASK_QUEUE'),
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath }),
+    ...(await workflowCode()),
     activities: createActivities(db),
     // A killed worker's sticky workflow tasks move to another worker after this, not the default 10 s.
     stickyQueueScheduleToStartTimeout: '1s',
