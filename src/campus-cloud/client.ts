@@ -4,8 +4,6 @@
  */
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
 import type { LimitFunction } from 'p-limit';
-import { setTimeout as sleep } from 'node:timers/promises';
-import pRetry from 'p-retry';
 import type { z } from 'zod';
 import {
   SisBadRecordError,
@@ -14,6 +12,7 @@ import {
   SisRequestError,
   SisTransientError,
 } from './errors';
+import { isOpenCircuit, sisRequestPolicy } from './request-policy';
 import * as schema from './schemas';
 
 export interface CampusCloudClientOptions {
@@ -23,26 +22,9 @@ export interface CampusCloudClientOptions {
   timeoutMs: number;
   /** Shared by every request to this school's SIS, so parallel activities stay within its budget. */
   limit: LimitFunction;
-  /** Quick retries inside a request (see `send`) before the error reaches Temporal's retry policy. */
-  retries?: number;
+  /** Tries per request before the error reaches Temporal (request-policy.ts); tests set fewer. */
+  tries?: number;
 }
-
-/**
- * The one retry policy, in two places only:
- * - inside a request, a few quick retries of what a second try usually fixes (a dropped connection,
- *   a timeout, a 5xx, a 429 asking to wait a few seconds);
- * - everything else that may pass reaches Temporal, whose activity retries keep the progress
- *   already made (heartbeat details) and stop when the SIS shows no progress at all;
- * - never retried: 400/404/422 (the same request gets the same answer), 401 after one token
- *   refresh, 403, bad credentials.
- */
-const IN_REQUEST_RETRIES = 2;
-/** A 429 that asks for a longer wait is handed to Temporal, which waits without holding a slot. */
-const MAX_IN_REQUEST_WAIT_SECONDS = 5;
-
-const isRetryableInRequest = (err: unknown) =>
-  err instanceof SisTransientError ||
-  (err instanceof SisRateLimitedError && err.retryAfterSeconds <= MAX_IN_REQUEST_WAIT_SECONDS);
 
 /** A list page: valid items, and the items that failed validation (quarantined by the caller). */
 export interface Page<T> {
@@ -73,13 +55,15 @@ export class CampusCloudClient {
   private readonly http: KyInstance;
   private token: { value: string; expiresAt: number } | undefined;
   private authenticating: Promise<string> | undefined;
+  private readonly policy: ReturnType<typeof sisRequestPolicy>;
 
   constructor(private readonly options: CampusCloudClientOptions) {
+    this.policy = sisRequestPolicy(options.tries);
     this.http = ky.create({
       prefixUrl: options.baseUrl,
       timeout: options.timeoutMs,
       throwHttpErrors: true,
-      // Retries are decided once, in `send`, after the error is classified.
+      // Retries are decided once, by the request policy, after the error is classified.
       retry: 0,
     });
   }
@@ -148,28 +132,22 @@ export class CampusCloudClient {
   }
 
   private async send(endpoint: string, init: Options): Promise<unknown> {
-    return this.options.limit(() =>
-      pRetry(
-        async () => {
+    return this.options.limit(async () => {
+      try {
+        return await this.policy.execute(async () => {
           try {
             return await this.sendAuthenticated(endpoint, init);
           } catch (err) {
             throw this.classify(endpoint, err);
           }
-        },
-        {
-          retries: this.options.retries ?? IN_REQUEST_RETRIES,
-          minTimeout: 200,
-          maxTimeout: 2_000,
-          shouldRetry: isRetryableInRequest,
-          onFailedAttempt: async (err) => {
-            if (err instanceof SisRateLimitedError && isRetryableInRequest(err)) {
-              await sleep(err.retryAfterSeconds * 1000);
-            }
-          },
-        },
-      ),
-    );
+        });
+      } catch (err) {
+        if (!isOpenCircuit(err)) throw err;
+        throw new SisTransientError(
+          `${endpoint}: the SIS failed nearly every recent request; not asking again for a few seconds`,
+        );
+      }
+    });
   }
 
   private async sendAuthenticated(endpoint: string, init: Options): Promise<unknown> {

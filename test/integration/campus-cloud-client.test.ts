@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import pLimit from 'p-limit';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CampusCloudClient } from '../../src/campus-cloud/client';
 import {
   SisConfigurationError,
@@ -32,7 +33,7 @@ const client = (overrides: Partial<ConstructorParameters<typeof CampusCloudClien
     password: DEFAULT_PASSWORD,
     timeoutMs: 500,
     limit: pLimit(4),
-    retries: 0,
+    tries: 1,
     ...overrides,
   });
 
@@ -84,7 +85,7 @@ test('429 carries Retry-After; 5xx and timeouts are transient; 404 is a request 
 
 test('in-request retries ride out a flaky SIS', async () => {
   simulator.setFaults({ errorRate: 0.3, rateLimitRate: 0.1, retryAfterSeconds: 0, seed: 9 });
-  const sis = client({ retries: 6 });
+  const sis = client({ tries: 7 });
   const pages = await Promise.all([1, 2, 3, 4].map((page) => sis.getStudents('MAIN', page, 50)));
   assert.equal(
     pages.reduce((n, p) => n + p.items.length, 0),
@@ -93,14 +94,23 @@ test('in-request retries ride out a flaky SIS', async () => {
   simulator.setFaults({});
 });
 
-test('one retry policy: a dead SIS is asked three times per request, a 404 page once', async () => {
-  const sis = client({ retries: undefined });
+test('one retry policy: a failing SIS is asked six times per request, a 404 page once, a dead one not at all', async () => {
+  const sis = client({ tries: undefined });
   await sis.getUsers('MAIN', 1, 10); // a token first, so only the calls below are counted
   simulator.setFaults({ errorRate: 1 });
   simulator.resetStats();
   await assert.rejects(sis.getUsers('MAIN', 1, 10), SisTransientError);
-  assert.equal(simulator.getStats().byEndpoint.GetUsers, 3, 'one request and two quick retries');
+  assert.equal(simulator.getStats().byEndpoint.GetUsers, 6, 'one request and five quick retries');
+
+  // Dead, not flaky: once nearly every recent request failed, requests fail without being sent.
+  await Promise.allSettled([1, 2, 3, 4, 5, 6, 7, 8].map((page) => sis.getUsers('MAIN', page, 10)));
+  simulator.resetStats();
+  await assert.rejects(sis.getUsers('MAIN', 1, 10), /failed nearly every recent request/);
+  assert.equal(simulator.getStats().total, 0, 'an open circuit sends nothing');
   simulator.setFaults({});
+  await sleep(5_100);
+  const recovered = await sis.getUsers('MAIN', 1, 10);
+  assert.equal(recovered.items.length, 10, 'a probe after a few seconds finds the SIS back');
 
   simulator.resetStats();
   await assert.rejects(sis.getEnrollment('no-such-section', 1, 10), (err: unknown) => {
