@@ -10,10 +10,11 @@ import { SchoolContexts } from './school-context';
 import { countSyncedSections } from './section-batches';
 import { createSyncRunActivities } from './sync-runs';
 import { createUserActivities } from './users';
+import { heartbeating } from './heartbeat';
 
 export function createActivities(db: Kysely<Database>) {
   const schools = new SchoolContexts(db);
-  return {
+  return heartbeating({
     ...createSyncRunActivities(db),
     ...createCourseActivities(db, schools),
     ...createUserActivities(db, schools),
@@ -22,7 +23,7 @@ export function createActivities(db: Kysely<Database>) {
     ...createDeactivationActivities(db, schools),
     ...createAttendancePostingActivities(db, schools),
     countSyncedSections: (input: { schoolId: string; syncRunId: string }) => countSyncedSections(db, input),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -7,6 +7,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PostingProgress } from '../activities/attendance-posting';
+import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 
 export interface AttendancePostingInput {
   schoolId: string;
@@ -26,18 +27,10 @@ export interface PostingCounts {
   sisRequests: number;
 }
 
-const retry = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '30 seconds',
-  maximumAttempts: 10,
-  nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError'],
-};
-// Heartbeats every second: a dead worker's posting is taken over within 5 s; a slow SIS is not.
 const { computeAndPostAttendance, postLastDatesAttended } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '5 seconds',
-  retry,
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: activityRetry,
 });
 
 /**

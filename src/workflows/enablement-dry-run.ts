@@ -7,6 +7,7 @@ import { ApplicationFailure, executeChild, proxyActivities, workflowInfo } from 
 import type { Activities } from '../activities';
 import type { RunSummary } from '../activities/sync-runs';
 import type { SchoolConfig } from '../config/school-config';
+import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 import { RosterSyncWorkflow } from './roster-sync';
 import { rootCause, rosterWorkflowId } from './sync';
 
@@ -17,7 +18,8 @@ export interface EnablementDryRunInput {
 
 const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: activityRetry,
 });
 
 export async function EnablementDryRunWorkflow(input: EnablementDryRunInput): Promise<RunSummary> {

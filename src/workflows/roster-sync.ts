@@ -7,6 +7,7 @@
 import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
+import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 import { inPool } from './pool';
 import { approveDeactivationsSignal } from './signals';
 
@@ -20,15 +21,12 @@ export interface RosterSyncResult {
   held: DeactivationCounts;
 }
 
-const retry = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '1 minute',
-  maximumAttempts: 8,
-  nonRetryableErrorTypes: ['SisConfigurationError', 'ConfigError', 'EmptySisListing'],
-};
 const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } =
-  proxyActivities<Activities>({ startToCloseTimeout: '5 minutes', retry });
+  proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: activityRetry,
+  });
 const {
   syncClassSessionsBatch,
   syncCourseMembersBatch,
@@ -36,7 +34,11 @@ const {
   collectVanishedRecords,
   settleDeactivations,
   applyHeldDeactivations,
-} = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', retry });
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: activityRetry,
+});
 
 /** Parallel activities per school; the SIS request budget itself is enforced in the worker. */
 const PAGE_CONCURRENCY = 4;

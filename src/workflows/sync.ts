@@ -6,6 +6,7 @@ import { ApplicationFailure, executeChild, proxyActivities, workflowInfo } from 
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
 import type { RunSummary } from '../activities/sync-runs';
+import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 import { AttendancePostingWorkflow, type PostingCounts } from './attendance-posting';
 import { RosterSyncWorkflow } from './roster-sync';
 
@@ -18,7 +19,8 @@ export type SyncResult = RunSummary & { held: DeactivationCounts; posting: Posti
 
 const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: activityRetry,
 });
 
 /** sync:<school>-<scheduled time> -> roster:<school>-<scheduled time>: one child per run, findable. */

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { insertCheckIns } from '../../src/db/check-ins';
-import { projectRoot } from '../../src/infra/paths';
 import { generateCheckIns } from '../../src/simulator/generate-check-ins';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import { computedAttendance } from '../support/computed-attendance';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { spawnWorker, stopWorker } from '../support/spawn-worker';
 
 let env: TestEnvironment;
 const workers: ChildProcess[] = [];
@@ -18,26 +17,13 @@ before(async () => {
   env = await startTestEnvironment();
 });
 after(async () => {
-  for (const worker of workers)
-    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
+  workers.forEach(stopWorker);
   await env?.close();
 });
 
 async function startWorker(taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')],
-    {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: env.databaseUrl, WORKER_TASK_QUEUE: taskQueue },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = await spawnWorker(env.databaseUrl, taskQueue);
   workers.push(child);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
-  });
   return child;
 }
 

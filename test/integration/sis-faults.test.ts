@@ -55,3 +55,31 @@ test('faults injected in the SIS still end in a complete, identical result', asy
     assert.equal(faulty.counts[type].failed, 0, `${type} failed`);
   }
 });
+
+test('a bad day (20% 503, 10% 429 with Retry-After 2 s, 2% timeouts) is slower, not different', async () => {
+  const stormy = await startTestEnvironment({
+    dataset: generateDataset({ preset: 'small', seed: 11 }),
+    schoolId: 'faults-storm',
+    configure: (config) => {
+      config.sis.requestTimeoutMs = 400;
+    },
+  });
+  try {
+    stormy.simulator.setFaults({
+      errorRate: 0.2,
+      rateLimitRate: 0.1,
+      retryAfterSeconds: 2,
+      timeoutRate: 0.02,
+      timeoutMs: 1_000,
+      seed: 8,
+    });
+    const result = await runSync(stormy);
+    assert.equal(result.status, 'completed');
+    assert.equal(
+      await rosterChecksum(stormy.db, 'faults-storm', true),
+      await rosterChecksum(healthy.db, 'faults-healthy', true),
+    );
+  } finally {
+    await stormy.close();
+  }
+});

@@ -46,8 +46,10 @@ export interface TestEnvironment {
   close(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<{ db: Kysely<Database>; url: string }> {
-  const adminUrl = required('TEST_DATABASE_URL');
+/** A fresh, migrated database on the test run's PostgreSQL (or on the server `adminUrl` names). */
+export async function createTestDatabase(
+  adminUrl = required('TEST_DATABASE_URL'),
+): Promise<{ db: Kysely<Database>; url: string }> {
   const name = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = createDb(adminUrl, 1);
   await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
@@ -59,9 +61,15 @@ export async function createTestDatabase(): Promise<{ db: Kysely<Database>; url:
 }
 
 export async function startTestEnvironment(
-  options: { dataset?: Dataset; schoolId?: string; configure?: (config: SchoolConfig) => void } = {},
+  options: {
+    dataset?: Dataset;
+    schoolId?: string;
+    configure?: (config: SchoolConfig) => void;
+    /** Another PostgreSQL server than the test run's, e.g. one a test stops and starts. */
+    postgresUrl?: string;
+  } = {},
 ): Promise<TestEnvironment> {
-  const { db, url } = await createTestDatabase();
+  const { db, url } = await createTestDatabase(options.postgresUrl);
   const simulator = await createSimulator({
     dataset: options.dataset ?? generateDataset({ preset: 'small', seed: 7 }),
   });
