@@ -2,7 +2,7 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import { runCounts, type RunCounts } from '../activities/sync-runs';
-import type { Database } from '../db/database';
+import type { Database, RunStatus } from '../db/database';
 import { scheduleId } from './school-schedules';
 
 export interface SchoolStatus {
@@ -19,7 +19,7 @@ export interface SchoolStatus {
   runs: {
     id: string;
     workflowId: string;
-    status: string;
+    status: RunStatus;
     startedAt: string;
     finishedAt: string | null;
     message: string | null;

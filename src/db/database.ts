@@ -120,13 +120,16 @@ export interface ClassSessionsTable {
   updated_at: UpdatedAt;
 }
 
+/** A run is 'running' until it completes, fails or is cancelled. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
 export interface SyncRunsTable {
   id: Generated<string>;
   school_id: string;
   workflow_id: string;
   temporal_run_id: string;
   kind: 'sync' | 'dry-run';
-  status: 'running' | 'completed' | 'failed';
+  status: RunStatus;
   message: string | null;
   started_at: ColumnType<Date, never, never>;
   finished_at: Date | null;
