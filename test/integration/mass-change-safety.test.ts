@@ -15,8 +15,9 @@ import {
 import { approveHeldDeactivations } from '../../src/client/approvals';
 import { enableSchool } from '../../src/client/school-schedules';
 import { approveDeactivationsUpdate } from '../../src/workflows/deactivation-approval';
-import { postingWorkflowId, SyncWorkflow } from '../../src/workflows/sync';
+import { postingWorkflowId, rosterWorkflowId, SyncWorkflow } from '../../src/workflows/sync';
 import { latestRun, runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { assertNoPersonalData } from '../support/histories';
 import { countRows } from '../support/roster-queries';
 
 let env: TestEnvironment;
@@ -209,6 +210,11 @@ test('held drops: posting goes on while approval waits; the approval update chec
     .executeTakeFirstOrThrow();
   assert.ok(resolved.resolved_at, 'the hold is resolved by the approval');
   assert.deepEqual(await scratchRows(held.id), { seen: 0, pending: 0 });
+  await assertNoPersonalData(
+    env.client,
+    [handle.workflowId, rosterWorkflowId(handle.workflowId), postingWorkflowId(handle.workflowId)],
+    env.simulator.getDataset(),
+  );
 });
 
 test('without an approval in time the held drops stay unapplied and the run completes with the held counts', async () => {
