@@ -17,7 +17,7 @@ const mayImport = {
   accounts: ['db'],
   'read-model': ['config', 'coursekey', 'db', 'temporal'],
   activities: ['campus-cloud', 'config', 'coursekey', 'db', 'mapping'],
-  workflows: [],
+  workflows: ['coursekey'],
   workers: ['activities', 'config', 'db', 'infra', 'temporal', 'workflows'],
   api: ['accounts', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   dashboard: ['accounts', 'api', 'config', 'coursekey', 'db', 'read-model', 'temporal'],

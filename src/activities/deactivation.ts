@@ -6,7 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
-import type { Database, RecordType } from '../db/database';
+import type { Database } from '../db/database';
+import type { RecordType } from '../coursekey/record-types';
 import { campusToday, termSearchRange } from '../coursekey/sync-window';
 import {
   emptyCounts,

@@ -1,12 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database';
+import type { Database, RunStatus } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
 import { resolveIssuesNotSeenIn, runCounts, type RunCounts } from '../db/run-bookkeeping';
 import type { DeactivationCounts } from './deactivation';
 
+export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
+
 export interface RunSummary {
   syncRunId: string;
-  status: 'completed' | 'failed';
+  status: FinishedRunStatus;
   counts: RunCounts;
 }
 
@@ -37,9 +39,10 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       return row.id;
     },
 
+    /** Records how the run ended and drops its scratch rows (what it saw, what it held back). */
     async finishSyncRun(input: {
       syncRunId: string;
-      status: 'completed' | 'failed';
+      status: FinishedRunStatus;
       message?: string;
       held?: DeactivationCounts;
     }): Promise<RunSummary> {

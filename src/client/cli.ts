@@ -11,6 +11,7 @@ import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
+import { describeCounts } from '../workflows/deactivation-approval';
 import type { SyncWorkflow } from '../workflows/sync';
 import { approveHeldDeactivations } from './approvals';
 import { formatRunCounts, formatStatus } from './format';
@@ -87,11 +88,10 @@ program
   .requiredOption('-s, --school <id>', 'School ID')
   .action(async (options: { school: string }) => {
     await withParts(async ({ db, client }) => {
-      const { workflowId, held } = await approveHeldDeactivations(db, client, options.school);
-      const what = Object.entries(held)
-        .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
-        .join(', ');
-      console.log(`Approved: ${what} will be deactivated by ${workflowId}\n  ${workflowUrl(workflowId)}`);
+      const approval = await approveHeldDeactivations(db, client, options.school);
+      console.log(
+        `Approved run ${approval.syncRunId} (held ${describeCounts(approval.held)}): deactivated ${describeCounts(approval.applied)}\n  ${workflowUrl(approval.workflowId)}`,
+      );
     });
   });
 

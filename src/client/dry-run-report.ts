@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 import { runCounts, type RunCounts } from '../db/run-bookkeeping';
 import { checklistRules } from '../coursekey/course-checklist';
-import { recordTypeLabels, recordTypes, type Database, type Severity } from '../db/database';
+import { type Database, type Severity } from '../db/database';
+import { recordTypeLabels, recordTypes } from '../coursekey/record-types';
 
 export interface Finding {
   recordType: string;

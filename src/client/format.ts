@@ -1,6 +1,6 @@
 /** Human output of the CLI: short tables a person reads at a glance. */
 import type { RunCounts } from '../db/run-bookkeeping';
-import { recordTypeLabels, recordTypes, type RecordType } from '../db/database';
+import { recordTypeLabels, recordTypes, type RecordType } from '../coursekey/record-types';
 import type { SchoolStatus } from '../read-model/school-status';
 
 const label = (type: RecordType) => recordTypeLabels[type].toLowerCase();

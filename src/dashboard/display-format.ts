@@ -25,4 +25,4 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export { recordTypeLabels } from '../db/database';
+export { recordTypeLabels } from '../coursekey/record-types';

@@ -1,5 +1,5 @@
 /** Issues: filterable, open first, resolved ones kept; each with its record, rule and fix. */
-import { recordTypes } from '../db/database';
+import { recordTypes } from '../coursekey/record-types';
 import { formatTime, recordTypeLabels } from './display-format';
 import { html, type SafeHtml } from './html';
 import { ISSUE_PAGE_SIZE, type IssueFilter, type IssueRow } from '../read-model/issue-list';

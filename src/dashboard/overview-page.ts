@@ -1,5 +1,6 @@
 /** The overview: data in (records now, recent runs), data out, the schedule and open issues. */
-import { recordTypes } from '../db/database';
+import { type RunStatus } from '../db/database';
+import { recordTypes } from '../coursekey/record-types';
 import type { RunCounts } from '../db/run-bookkeeping';
 import type { AttendanceOut } from '../read-model/attendance-out';
 import { recordBars } from './charts';
@@ -17,9 +18,15 @@ import type { SchoolInsights } from '../read-model/school-insights';
 
 const countColumns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;
 
-export function statusPill(status: string): SafeHtml {
-  const tone = status === 'completed' ? 'ok' : status === 'failed' ? 'bad' : 'info';
-  return html`<span class="pill ${tone}">${status}</span>`;
+const statusTones: Record<RunStatus, string> = {
+  running: 'info',
+  completed: 'ok',
+  failed: 'bad',
+  cancelled: 'warning',
+};
+
+export function statusPill(status: RunStatus): SafeHtml {
+  return html`<span class="pill ${statusTones[status]}">${status}</span>`;
 }
 
 function runTotals(counts: RunCounts) {

@@ -1,5 +1,5 @@
 /** Run history: a chart of runs over time and a table, each run linked to its Temporal workflow. */
-import { recordTypes } from '../db/database';
+import { recordTypes } from '../coursekey/record-types';
 import type { SchoolStatus } from '../read-model/school-status';
 import { runHistoryChart } from './charts';
 import { durationSeconds, formatCount, formatDuration, formatTime } from './display-format';

@@ -1,6 +1,7 @@
 /** Kysely row types: the single source of truth for what the tables hold (schema/ creates them). */
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { AttendanceType } from '../coursekey/attendance-minutes';
+import type { RecordType } from '../coursekey/record-types';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -121,13 +122,16 @@ export interface ClassSessionsTable {
   updated_at: UpdatedAt;
 }
 
+/** A run is 'running' until it completes, fails or is cancelled. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
 export interface SyncRunsTable {
   id: Generated<string>;
   school_id: string;
   workflow_id: string;
   temporal_run_id: string;
   kind: 'sync' | 'dry-run';
-  status: 'running' | 'completed' | 'failed';
+  status: RunStatus;
   message: string | null;
   started_at: ColumnType<Date, never, never>;
   finished_at: Date | null;
@@ -189,17 +193,6 @@ export interface SyncIssuesTable {
   last_sync_run_id: string | null;
   resolved_at: Date | null;
 }
-
-/** The record types a run counts, as PRODUCT.md names them. */
-export const recordTypes = ['courses', 'users', 'course_members', 'class_sessions'] as const;
-export type RecordType = (typeof recordTypes)[number];
-/** How people read them, in the CLI, the dry-run report and the dashboard. */
-export const recordTypeLabels = {
-  courses: 'Courses',
-  users: 'Users',
-  course_members: 'Course members',
-  class_sessions: 'Class sessions',
-} as const satisfies Record<RecordType, string>;
 
 export interface Database {
   schools: SchoolsTable;

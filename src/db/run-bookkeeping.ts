@@ -1,6 +1,7 @@
 /** What a sync run remembers beside the roster rows: per-batch counts, the SIS keys it saw, issues. */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, RecordType, Severity } from './database';
+import type { Database, Severity } from './database';
+import type { RecordType } from '../coursekey/record-types';
 import type { WriteOutcome } from './write-changed-rows';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -4,7 +4,8 @@
  * unchanged record costs a read and no write; a retried batch writes the same values again.
  */
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { Database, RecordType } from './database';
+import type { Database } from './database';
+import type { RecordType } from '../coursekey/record-types';
 
 export type RosterTable =
   'catalog_courses' | 'courses' | 'users' | 'instructors' | 'course_members' | 'class_sessions';

@@ -1,6 +1,7 @@
 /** The issues page's query: a school's issues, open and resolved, filtered as the admin asks. */
 import { sql, type Kysely } from 'kysely';
-import type { Database, RecordType, Severity } from '../db/database';
+import type { Database, Severity } from '../db/database';
+import type { RecordType } from '../coursekey/record-types';
 
 export interface IssueFilter {
   state: 'open' | 'resolved' | 'all';

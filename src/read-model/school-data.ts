@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { schoolStatus } from './school-status';
-import { recordTypes, type Database, type RecordType, type Severity } from '../db/database';
+import { type Database, type Severity } from '../db/database';
+import { recordTypes, type RecordType } from '../coursekey/record-types';
 import { courseDetails, searchCourses } from './course-lookup';
 import { listIssues, type IssueFilter } from './issue-list';
 import { schoolInsights } from './school-insights';

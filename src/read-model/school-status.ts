@@ -1,7 +1,7 @@
 /** A school's state in one object: schedule, recent runs with their counts, records held, open issues. */
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/database';
+import type { Database, RunStatus } from '../db/database';
 import { runCounts, type RunCounts } from '../db/run-bookkeeping';
 import { scheduleState, type ScheduleState } from '../temporal/schedules';
 
@@ -11,7 +11,7 @@ export interface SchoolStatus {
   runs: {
     id: string;
     workflowId: string;
-    status: string;
+    status: RunStatus;
     startedAt: string;
     finishedAt: string | null;
     message: string | null;

@@ -1,15 +1,21 @@
 /**
  * Roster sync for one school and run: courses -> users -> (class sessions | course members) ->
- * deactivations, applied only within the school's safety threshold (held ones wait for an
- * approval signal). The same workflow serves the enablement dry run, whose activities write only
- * the report. The history holds ids, page numbers and counts only.
+ * deactivations, applied only within the school's safety threshold; the ones held are returned
+ * for SyncWorkflow to have approved. The same workflow serves the enablement dry run, whose
+ * activities write only the report. The history holds ids, page numbers and counts only.
  */
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  condition,
+  defineSignal,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { DeactivationCounts } from '../activities/deactivation';
+import type { DeactivationCounts, SettledDeactivations } from '../activities/deactivation';
 import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
-import { inPool } from './pool';
-import { approveDeactivationsSignal } from './signals';
+import { inPool, sideBySide } from './pool';
 
 export interface RosterSyncInput {
   schoolId: string;
@@ -17,15 +23,24 @@ export interface RosterSyncInput {
 }
 
 export interface RosterSyncResult {
-  /** Deactivations still held when the run ended (none approved in time). */
+  /** Deactivations held by the safety threshold. */
   held: DeactivationCounts;
+  /**
+   * How long the caller waits for an approval of `held`; absent when nothing is held, and from a
+   * run started before approval moved to SyncWorkflow (it waited itself: `held` is what was left).
+   */
+  approvalWait?: string;
 }
 
+// A cancelled or failed run ends once the activities in flight have finished (none of them stops
+// at a cancellation, so each finishes its page): none writes after SyncWorkflow's bookkeeping.
+const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
 const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } =
   proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: activityRetry,
+    cancellationType,
   });
 const {
   syncClassSessionsBatch,
@@ -38,6 +53,7 @@ const {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: activityRetry,
+  cancellationType,
 });
 
 /** Parallel activities per school; the SIS request budget itself is enforced in the worker. */
@@ -52,22 +68,22 @@ async function allPages(fetchPage: (page: number) => Promise<{ totalCount: numbe
   await inPool(rest, PAGE_CONCURRENCY, fetchPage);
 }
 
+/** Since this patch SyncWorkflow awaits the approval of held deactivations, beside posting. */
+const APPROVAL_IN_SYNC_WORKFLOW = 'approval-in-sync-workflow';
+
 export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<RosterSyncResult> {
-  let approved = false;
-  setHandler(approveDeactivationsSignal, () => {
-    approved = true;
-  });
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
 
   // Sections and the user lists do not depend on each other: fetch them side by side.
-  const [termIds] = await Promise.all([
-    listSyncTerms(run).then(async (termIds) => {
-      for (const termId of termIds) await allPages((page) => syncSectionsPage({ ...run, termId, page }));
-      return termIds;
-    }),
-    allPages((page) => syncUsersPage({ ...run, list: 'users', page })),
-    allPages((page) => syncUsersPage({ ...run, list: 'students', page })),
-    allPages((page) => syncUsersPage({ ...run, list: 'instructors', page })),
+  const [termIds] = await sideBySide([
+    () =>
+      listSyncTerms(run).then(async (termIds) => {
+        for (const termId of termIds) await allPages((page) => syncSectionsPage({ ...run, termId, page }));
+        return termIds;
+      }),
+    () => allPages((page) => syncUsersPage({ ...run, list: 'users', page })),
+    () => allPages((page) => syncUsersPage({ ...run, list: 'students', page })),
+    () => allPages((page) => syncUsersPage({ ...run, list: 'instructors', page })),
   ]);
   await checkListingsNotEmpty(run);
   await syncInstructorUsers(run);
@@ -82,10 +98,28 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<Roster
 
   await collectVanishedRecords({ ...run, termIds });
   const settled = await settleDeactivations(run);
-  const heldTypes = Object.keys(settled.held) as (keyof DeactivationCounts)[];
-  if (heldTypes.length === 0) return { held: {} };
+  if (Object.keys(settled.held).length === 0) return { held: {} };
+  if (patched(APPROVAL_IN_SYNC_WORKFLOW)) return { held: settled.held, approvalWait: settled.approvalWait };
+  return awaitApprovalSignal(run, settled);
+}
+
+/**
+ * How a run started before APPROVAL_IN_SYNC_WORKFLOW waits for its approval: a signal
+ * (`temporal workflow signal --name approveDeactivations`). Remove once no such run is open.
+ */
+async function awaitApprovalSignal(
+  run: RosterSyncInput,
+  settled: SettledDeactivations,
+): Promise<RosterSyncResult> {
+  let approved = false;
+  setHandler(defineSignal('approveDeactivations'), () => {
+    approved = true;
+  });
   if (await condition(() => approved, settled.approvalWait as '1m')) {
-    await applyHeldDeactivations({ ...run, recordTypes: heldTypes });
+    await applyHeldDeactivations({
+      ...run,
+      recordTypes: Object.keys(settled.held) as (keyof DeactivationCounts)[],
+    });
     return { held: {} };
   }
   return { held: settled.held };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { html } from '../../src/dashboard/html';
 import { hashPassword, verifyPassword } from '../../src/accounts/password';
+import { statusPill } from '../../src/dashboard/overview-page';
 
 test('html escapes every interpolated value, nested html passes through once', () => {
   const name = `<script>alert("x")</script> & O'Brien`;
@@ -20,4 +21,11 @@ test('a password verifies against its scrypt hash and nothing else does', async 
   assert.equal(await verifyPassword('a long enough password', stored), true);
   assert.equal(await verifyPassword('a long enough passworD', stored), false);
   assert.notEqual(await hashPassword('a long enough password'), stored, 'salted');
+});
+
+test('every run status has its pill: a cancelled run is a warning, not an error', () => {
+  assert.equal(statusPill('cancelled').value, '<span class="pill warning">cancelled</span>');
+  assert.equal(statusPill('failed').value, '<span class="pill bad">failed</span>');
+  assert.equal(statusPill('completed').value, '<span class="pill ok">completed</span>');
+  assert.equal(statusPill('running').value, '<span class="pill info">running</span>');
 });
