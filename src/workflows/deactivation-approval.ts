@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
+import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 import { recordTypes, type RecordType } from '../coursekey/record-types';
 
 export const deactivationApprovalSchema = z.strictObject({
@@ -32,7 +33,8 @@ export const approveDeactivationsUpdate = defineUpdate<DeactivationCounts, [Deac
 
 const { applyHeldDeactivations } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 8 },
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: activityRetry,
   // A cancelled run records its end only after the deactivations being applied are written.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
