@@ -200,8 +200,12 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
             }
           }),
         );
+        // The campuses of one SIS share its terms and GetTermSchedule names no campus: a section of
+        // another campus is not this school's, nor are its students, and it is not counted either.
+        const ours = sections.filter((section) => section.campusId === config.campusId);
+        counts.fetched -= sections.length - ours.length;
         const today = campusToday(config);
-        const inWindow = sections.filter((section) => isInSyncWindow(config, today, section));
+        const inWindow = ours.filter((section) => isInSyncWindow(config, today, section));
 
         const catalog = new Map<string, Course>();
         await Promise.all(
