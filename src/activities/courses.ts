@@ -1,8 +1,8 @@
 /** Courses: the scheduled course sections of the active terms, with their catalog courses. */
 import type { Kysely } from 'kysely';
-import type { Course, Section } from '../campus-cloud/schemas';
+import type { Course, DeliveryMethod, Section } from '../campus-cloud/schemas';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
-import { mapDeliveryMethod } from '../coursekey/delivery-methods';
+import { mapDeliveryMethod, resolveDeliveryMethod } from '../coursekey/delivery-methods';
 import { catalogCourseRow, courseRow } from '../mapping/roster-rows';
 import { campusToday, isInSyncWindow, termSearchRange } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
@@ -39,6 +39,51 @@ function unmappedDeliveryMethodIssue(section: Section): IssueInput {
     message: `Section ${section.sectionCode}: delivery method "${section.deliveryMethod.name}" (id ${section.deliveryMethod.id}) has no attendance method in the school configuration. Add it under "deliveryMethods"; the section is not created until then.`,
     details: { deliveryMethod: section.deliveryMethod },
   };
+}
+
+/** One per method: its courses keep syncing under the name the mapping still has. */
+function staleDeliveryMethodNameIssue(
+  current: DeliveryMethod,
+  staleName: string,
+  attendanceMethod: string,
+): IssueInput {
+  return {
+    recordType: 'courses',
+    sisKey: `delivery-method:${current.id}`,
+    rule: 'stale-delivery-method-name',
+    severity: 'warning',
+    message: `Delivery method id ${current.id} is now named "${current.name}" in Campus Cloud, but the school configuration maps it by its earlier name "${staleName}". Its courses keep syncing with attendance method "${attendanceMethod}" (the same SIS id is the same method). Update "deliveryMethods": map it by "sisId": "${current.id}", or change "sisName" to "${current.name}".`,
+    details: {
+      deliveryMethod: current,
+      staleName,
+      attendanceMethod,
+    },
+  };
+}
+
+/** Names the school's courses were synced under, per SIS delivery method id (a renamed method's earlier names). */
+async function knownDeliveryMethodNames(
+  db: Kysely<Database>,
+  schoolId: string,
+  ids: string[],
+): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
+  if (ids.length === 0) return names;
+  const rows = await db
+    .selectFrom('courses')
+    .select(['delivery_method_id', 'delivery_method_name'])
+    .distinct()
+    .where('school_id', '=', schoolId)
+    .where('delivery_method_id', 'in', ids)
+    .orderBy('delivery_method_name')
+    .execute();
+  for (const row of rows) {
+    names.set(row.delivery_method_id, [
+      ...(names.get(row.delivery_method_id) ?? []),
+      row.delivery_method_name,
+    ]);
+  }
+  return names;
 }
 
 function deliveryMethodChangedIssue(
@@ -140,8 +185,12 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
             }
           }),
         );
+        // The campuses of one SIS share its terms and GetTermSchedule names no campus: a section of
+        // another campus is not this school's, nor are its students, and it is not counted either.
+        const ours = sections.filter((section) => section.campusId === config.campusId);
+        counts.fetched -= sections.length - ours.length;
         const today = campusToday(config);
-        const inWindow = sections.filter((section) => isInSyncWindow(config, today, section));
+        const inWindow = ours.filter((section) => isInSyncWindow(config, today, section));
 
         const catalog = new Map<string, Course>();
         await Promise.all(
@@ -181,6 +230,11 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
               ).map((row) => [row.sis_key, row]),
         );
 
+        const unmappedIds = inWindow
+          .filter((section) => !mapDeliveryMethod(config, section.deliveryMethod))
+          .map((section) => section.deliveryMethod.id);
+        const knownNames = await knownDeliveryMethodNames(db, input.schoolId, [...new Set(unmappedIds)]);
+
         const rows: ReturnType<typeof courseRow>[] = [];
         for (const section of inWindow) {
           const before = stored.get(section.scheduledCourseId);
@@ -201,20 +255,30 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
               continue;
             }
           }
-          const mapped = mapDeliveryMethod(config, section.deliveryMethod);
+          const { id } = section.deliveryMethod;
+          const ownName = before?.delivery_method_id === id ? [before.delivery_method_name] : [];
+          const resolved = resolveDeliveryMethod(config, section.deliveryMethod, [
+            ...ownName,
+            ...(knownNames.get(id) ?? []),
+          ]);
           // Skipped, not gone: an existing course must not read as vanished from the SIS.
-          if (!mapped) {
+          if (!resolved) {
             counts.failed++;
             quarantined.push(section.scheduledCourseId);
             issues.push(unmappedDeliveryMethodIssue(section));
             continue;
+          }
+          if (resolved.staleName !== undefined) {
+            issues.push(
+              staleDeliveryMethodNameIssue(section.deliveryMethod, resolved.staleName, resolved.mapped.name),
+            );
           }
           if (!catalog.has(section.courseId)) {
             counts.failed++;
             quarantined.push(section.scheduledCourseId);
             continue;
           }
-          rows.push(courseRow(input.schoolId, section, mapped));
+          rows.push(courseRow(input.schoolId, section, resolved.mapped, resolved.deliveryMethod));
         }
 
         await db.transaction().execute(async (trx) => {

@@ -58,7 +58,10 @@ export function catalogCourseRow(schoolId: string, course: Course): Row<CatalogC
   };
 }
 
-/** `deliveryMethod` differs from the section's only when a change in the SIS is held back for review. */
+/**
+ * `deliveryMethod` differs from the section's only when a change in the SIS is held back for review,
+ * or when the SIS renamed the method and the mapping still knows it by the name the course has.
+ */
 export function courseRow(
   schoolId: string,
   section: Section,

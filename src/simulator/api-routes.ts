@@ -61,9 +61,12 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return result.data;
 }
 
-/** A person without an email is sent with `"email": null`, as the real SIS does. */
-function withNullEmail<T extends { email?: string }>(record: T) {
-  return record.email === undefined ? { ...record, email: null } : record;
+/**
+ * A person as the SIS sends one: without an email it is `"email": null`, as the real SIS does; the
+ * dataset's campus of the person is not part of the contract.
+ */
+function personOnWire<T extends { email?: string; campusId?: string }>({ campusId: _campus, ...person }: T) {
+  return person.email === undefined ? { ...person, email: null } : person;
 }
 
 /** Fault injection, then authentication, then permission; Authenticate itself only gets latency. */
@@ -116,7 +119,8 @@ export function registerApiRoutes(app: FastifyInstance, state: SimulatorState, c
   };
   const requireCampus = (campusId: string | undefined) => {
     if (!campusId) throw badRequest('campusId: required');
-    if (campusId !== state.dataset.campusId) throw notFound(`no campus with campusId "${campusId}"`);
+    if (!state.index.campusIds.has(campusId)) throw notFound(`no campus with campusId "${campusId}"`);
+    return campusId;
   };
   const sectionOf = (scheduledCourseId: string) =>
     found(
@@ -176,37 +180,39 @@ export function registerApiRoutes(app: FastifyInstance, state: SimulatorState, c
 
   app.get('/GetUsers', async (request) => {
     const query = parse(queries.campusList, request.query);
-    requireCampus(query.campusId);
-    return list('GetUsers', state.dataset.users, query, withNullEmail);
+    const campusId = requireCampus(query.campusId);
+    return list('GetUsers', state.index.usersByCampus.get(campusId) ?? [], query, personOnWire);
   });
 
   app.get('/GetUser', async (request) => {
     const { userId } = parse(queries.user, request.query);
-    return withNullEmail(found(state.index.usersById.get(userId), `user with userId "${userId}"`));
+    return personOnWire(found(state.index.usersById.get(userId), `user with userId "${userId}"`));
   });
 
   app.get('/GetInstructors', async (request) => {
     const query = parse(queries.campusList, request.query);
-    requireCampus(query.campusId);
-    return list('GetInstructors', state.dataset.instructors, query, withNullEmail);
+    const campusId = requireCampus(query.campusId);
+    return list('GetInstructors', state.index.instructorsByCampus.get(campusId) ?? [], query, personOnWire);
   });
 
   app.get('/GetStudents', async (request) => {
     const query = parse(queries.students, request.query);
-    requireCampus(query.campusId);
-    const { students } = state.dataset;
+    const campusId = requireCampus(query.campusId);
+    const { students, modifiedMs } = state.index.studentsByCampus.get(campusId) ?? {
+      students: [],
+      modifiedMs: new Float64Array(),
+    };
     let selected = students;
     if (query.modifiedSince) {
       const since = Date.parse(query.modifiedSince);
-      const modifiedMs = state.index.studentModifiedMs;
       selected = students.filter((_, i) => modifiedMs[i]! >= since);
     }
-    return list('GetStudents', selected, query, withNullEmail);
+    return list('GetStudents', selected, query, personOnWire);
   });
 
   app.get('/GetStudentByID', async (request) => {
     const { studentId } = parse(queries.student, request.query);
-    return withNullEmail(
+    return personOnWire(
       found(state.index.studentsById.get(studentId), `student with studentId "${studentId}"`),
     );
   });

@@ -1,6 +1,6 @@
 /** Lookup maps over a dataset, built once per dataset version so every request is a map hit or a slice. */
-import type { Course, Enrollment, Section, Student, Term, TermSession, User } from '../campus-cloud/schemas';
-import type { Dataset } from './dataset';
+import type { Course, Enrollment, Section, Term, TermSession } from '../campus-cloud/schemas';
+import type { Dataset, DatasetInstructor, DatasetStudent, DatasetUser } from './dataset';
 
 const enrollmentKey = (scheduledCourseId: string, studentId: string) =>
   `${scheduledCourseId}\u0000${studentId}`;
@@ -16,6 +16,12 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
+export interface CampusStudents {
+  students: DatasetStudent[];
+  /** modifiedAt of `students[i]` in epoch ms, so modifiedSince filters without parsing dates. */
+  modifiedMs: Float64Array;
+}
+
 export class DatasetIndex {
   readonly termsById: Map<string, Term>;
   readonly sessionsByTerm: Map<string, TermSession[]>;
@@ -23,11 +29,15 @@ export class DatasetIndex {
   readonly sectionsByTerm: Map<string, Section[]>;
   readonly coursesById: Map<string, Course>;
   /** Listed and hidden users. */
-  readonly usersById: Map<string, User>;
+  readonly usersById: Map<string, DatasetUser>;
   /** Listed and hidden students. */
-  readonly studentsById: Map<string, Student>;
-  /** modifiedAt of `dataset.students[i]` in epoch ms, so modifiedSince filters without parsing dates. */
-  readonly studentModifiedMs: Float64Array;
+  readonly studentsById: Map<string, DatasetStudent>;
+  /** Every campus the SIS serves. */
+  readonly campusIds: Set<string>;
+  /** What GetUsers, GetInstructors and GetStudents list, per campus. */
+  readonly usersByCampus: Map<string, DatasetUser[]>;
+  readonly instructorsByCampus: Map<string, DatasetInstructor[]>;
+  readonly studentsByCampus: Map<string, CampusStudents>;
   private readonly enrollmentsByKey: Map<string, Enrollment>;
 
   constructor(readonly dataset: Dataset) {
@@ -40,8 +50,18 @@ export class DatasetIndex {
     this.studentsById = new Map(
       [...dataset.students, ...dataset.hiddenStudents].map((s) => [s.studentId, s]),
     );
-    this.studentModifiedMs = Float64Array.from(dataset.students, (s) =>
-      s.modifiedAt ? Date.parse(s.modifiedAt) : 0,
+    this.campusIds = new Set([dataset.campusId, ...dataset.otherCampusIds]);
+    const campusOf = (record: { campusId?: string }) => record.campusId ?? dataset.campusId;
+    this.usersByCampus = groupBy(dataset.users, campusOf);
+    this.instructorsByCampus = groupBy(dataset.instructors, campusOf);
+    this.studentsByCampus = new Map(
+      [...groupBy(dataset.students, campusOf)].map(([campusId, students]) => [
+        campusId,
+        {
+          students,
+          modifiedMs: Float64Array.from(students, (s) => (s.modifiedAt ? Date.parse(s.modifiedAt) : 0)),
+        },
+      ]),
     );
     this.enrollmentsByKey = new Map();
     for (const [scheduledCourseId, enrollments] of Object.entries(dataset.enrollments)) {

@@ -13,24 +13,38 @@ import {
   user,
 } from '../campus-cloud/schemas';
 
+/** The campus a person belongs to; left out, the dataset's `campusId`. Not served (the contract has none). */
+const campus = {
+  campusId: z
+    .union([z.string().min(1), z.number().int()])
+    .transform(String)
+    .optional(),
+};
+const campusUser = user.extend(campus);
+const campusInstructor = instructor.extend(campus);
+const campusStudent = student.extend(campus);
+
 export const datasetSchema = z
   .object({
+    /** The main campus: people without a campusId of their own belong to it. */
     campusId: z.string().min(1),
+    /** More campuses served by the same SIS; they share its terms. */
+    otherCampusIds: z.array(z.string().min(1)).default([]),
     terms: z.array(term),
     sessions: z.array(termSession),
     courses: z.array(course),
     sections: z.array(section),
     /** Weekly pattern entries by scheduledCourseId. */
     schedules: z.record(z.string(), z.array(scheduleEntry)),
-    users: z.array(user),
-    instructors: z.array(instructor),
-    students: z.array(student),
+    users: z.array(campusUser),
+    instructors: z.array(campusInstructor),
+    students: z.array(campusStudent),
     /** Enrollments by scheduledCourseId. */
     enrollments: z.record(z.string(), z.array(enrollment)),
     /** Served by GetUser but left out of GetUsers, to exercise fetching of missing references. */
-    hiddenUsers: z.array(user).default([]),
+    hiddenUsers: z.array(campusUser).default([]),
     /** Served by GetStudentByID but left out of GetStudents. */
-    hiddenStudents: z.array(student).default([]),
+    hiddenStudents: z.array(campusStudent).default([]),
   })
   .superRefine((dataset, ctx) => {
     // Duplicate ids would make lookups ambiguous; keys that match no section would be unreachable data.
@@ -71,6 +85,34 @@ export const datasetSchema = z
       ],
       (s) => s.studentId,
     );
+    const campuses = new Set<string>([dataset.campusId]);
+    dataset.otherCampusIds.forEach((campusId, index) => {
+      if (campuses.has(campusId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['otherCampusIds', index],
+          message: `duplicate campus "${campusId}"`,
+        });
+      }
+      campuses.add(campusId);
+    });
+    const knownCampus = (list: string, records: Array<{ campusId?: string }>) =>
+      records.forEach((record, index) => {
+        if (record.campusId !== undefined && !campuses.has(record.campusId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [list, index, 'campusId'],
+            message: `campus "${record.campusId}" is neither campusId nor in otherCampusIds; add it to otherCampusIds or fix the campusId`,
+          });
+        }
+      });
+    knownCampus('sections', dataset.sections);
+    knownCampus('users', dataset.users);
+    knownCampus('instructors', dataset.instructors);
+    knownCampus('students', dataset.students);
+    knownCampus('hiddenUsers', dataset.hiddenUsers);
+    knownCampus('hiddenStudents', dataset.hiddenStudents);
+
     const sectionIds = new Set(dataset.sections.map((s) => s.scheduledCourseId));
     for (const list of ['schedules', 'enrollments'] as const) {
       for (const key of Object.keys(dataset[list])) {
@@ -86,6 +128,9 @@ export const datasetSchema = z
   });
 
 export type Dataset = z.infer<typeof datasetSchema>;
+export type DatasetUser = z.infer<typeof campusUser>;
+export type DatasetInstructor = z.infer<typeof campusInstructor>;
+export type DatasetStudent = z.infer<typeof campusStudent>;
 
 /** JSON path of a zod issue, e.g. `$.sections[3].startDate` or `$.schedules["30001"]`. */
 export function jsonPath(path: readonly PropertyKey[]): string {

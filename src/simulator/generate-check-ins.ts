@@ -52,6 +52,7 @@ export function generateCheckIns(
   const rows: GeneratedCheckIn[] = [];
   for (const section of dataset.sections) {
     if (section.status !== 'Active' || !section.startDate || !section.endDate) continue;
+    if (section.campusId !== config.campusId) continue;
     if (options.sectionIds && !options.sectionIds.has(section.scheduledCourseId)) continue;
     if (!mapDeliveryMethod(config, section.deliveryMethod)) continue;
     const students = (dataset.enrollments[section.scheduledCourseId] ?? []).filter((e) =>

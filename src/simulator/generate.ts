@@ -6,7 +6,7 @@ import type { Dataset } from './dataset';
 import { allocate, createContext, type GenerateContext } from './generate-context';
 import { generateInstructors, generateStaff, generateStudents } from './generate-people';
 import { generateSections, type SectionPlan } from './generate-sections';
-import { generateTerms } from './generate-terms';
+import { generateTerms, type GeneratedTerms } from './generate-terms';
 
 export type Preset = 'small' | 'large';
 
@@ -15,6 +15,11 @@ export interface GenerateOptions {
   seed?: number;
   /** YYYY-MM-DD the data is current at; today (UTC) by default. */
   anchorDate?: string;
+  /**
+   * More campuses on the same SIS besides "MAIN" (e.g. ["NORTH"]): each gets people, catalog
+   * courses and sections of its own, as many as the preset's, in the shared terms.
+   */
+  otherCampusIds?: string[];
 }
 
 interface PresetPlan {
@@ -57,47 +62,86 @@ const PRESETS: Record<Preset, PresetPlan> = {
 
 const CAMPUS_ID = 'MAIN';
 
-export function generateDataset({ preset, seed = 1, anchorDate = todayUtc() }: GenerateOptions): Dataset {
+export function generateDataset({
+  preset,
+  seed = 1,
+  anchorDate = todayUtc(),
+  otherCampusIds = [],
+}: GenerateOptions): Dataset {
   if (!localDate.safeParse(anchorDate).success || Number.isNaN(Date.parse(anchorDate))) {
     throw new Error(`anchorDate must be a YYYY-MM-DD date, got "${anchorDate}"`);
+  }
+  const campusIds = [CAMPUS_ID, ...otherCampusIds];
+  if (new Set(campusIds).size !== campusIds.length) {
+    throw new Error(
+      `otherCampusIds must be distinct and other than "${CAMPUS_ID}", got ${otherCampusIds.join(', ')}`,
+    );
   }
   const plan = PRESETS[preset];
   const ctx = createContext(seed, anchorDate);
   const terms = generateTerms(ctx);
+  // The main campus first, so a one-campus dataset is the same as it always was for a seed.
+  const campuses = campusIds.map((campusId) => generateCampus(ctx, campusId, terms, plan));
+  return {
+    campusId: CAMPUS_ID,
+    otherCampusIds,
+    terms: terms.terms,
+    sessions: terms.sessions,
+    ...campuses.reduce(joinCampuses),
+  };
+}
+
+type GeneratedCampus = Omit<Dataset, 'campusId' | 'otherCampusIds' | 'terms' | 'sessions'>;
+
+function joinCampuses(a: GeneratedCampus, b: GeneratedCampus): GeneratedCampus {
+  return {
+    courses: [...a.courses, ...b.courses],
+    sections: [...a.sections, ...b.sections],
+    schedules: { ...a.schedules, ...b.schedules },
+    users: [...a.users, ...b.users],
+    instructors: [...a.instructors, ...b.instructors],
+    students: [...a.students, ...b.students],
+    enrollments: { ...a.enrollments, ...b.enrollments },
+    hiddenUsers: [...a.hiddenUsers, ...b.hiddenUsers],
+    hiddenStudents: [...a.hiddenStudents, ...b.hiddenStudents],
+  };
+}
+
+/** One campus's people, catalog courses and sections in the shared terms; ids come from shared sequences. */
+function generateCampus(
+  ctx: GenerateContext,
+  campusId: string,
+  terms: GeneratedTerms,
+  plan: PresetPlan,
+): GeneratedCampus {
+  // People of the main campus name none: the dataset's campusId is theirs.
+  const tag = <T extends object>(people: T[]) =>
+    campusId === CAMPUS_ID ? people : people.map((person) => ({ ...person, campusId }));
   const staff = generateStaff(ctx, plan.staff);
   const { instructors, users: instructorUsers } = generateInstructors(ctx, plan.instructors);
   // The last instructor's user is served by GetUser only, to exercise fetching a missing reference.
   const hiddenUsers = instructorUsers.splice(-1, 1);
   const students = generateStudents(ctx, plan.students, plan.studentsWithoutEmail);
-  const { courses, sections, schedules } = generateSections(
-    ctx,
-    CAMPUS_ID,
-    terms,
-    instructors,
-    plan.sections,
-  );
+  const { courses, sections, schedules } = generateSections(ctx, campusId, terms, instructors, plan.sections);
   const enrollments = generateEnrollments(ctx, students, sections, plan.enrollmentsPerStudent);
 
   // A student enrolled in a started section but absent from GetStudents, served by GetStudentByID only.
   const [hiddenStudent] = generateStudents(ctx, 1, 0);
-  const startedSection = sections.find((s) => s.status === 'Active' && s.startDate! <= anchorDate)!;
+  const startedSection = sections.find((s) => s.status === 'Active' && s.startDate! <= ctx.anchor)!;
   enrollments[startedSection.scheduledCourseId]!.push(
     enrollmentOf(ctx, hiddenStudent!.studentId, startedSection, 'Registered'),
   );
 
   return {
-    campusId: CAMPUS_ID,
-    terms: terms.terms,
-    sessions: terms.sessions,
     courses,
     sections,
     schedules,
-    users: [...instructorUsers, ...staff],
-    instructors,
-    students,
+    users: tag([...instructorUsers, ...staff]),
+    instructors: tag(instructors),
+    students: tag(students),
     enrollments,
-    hiddenUsers,
-    hiddenStudents: [hiddenStudent!],
+    hiddenUsers: tag(hiddenUsers),
+    hiddenStudents: tag([hiddenStudent!]),
   };
 }
 

@@ -17,6 +17,7 @@ interface CliOptions {
   host: string;
   seed?: number;
   anchorDate?: string;
+  otherCampuses?: string[];
   log: boolean;
 }
 
@@ -34,6 +35,11 @@ async function main() {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed of the generated dataset', integer)
     .option('--anchor-date <YYYY-MM-DD>', 'date the generated data is current at (default: today, UTC)')
+    .option(
+      '--other-campuses <ids>',
+      'more campuses of the generated dataset besides MAIN, comma-separated (e.g. NORTH,SOUTH)',
+      (value: string) => value.split(',').filter(Boolean),
+    )
     .option('--log', 'log every request', false)
     .parse()
     .opts<CliOptions>();
@@ -44,6 +50,7 @@ async function main() {
         preset: options.preset ?? 'small',
         seed: options.seed,
         anchorDate: options.anchorDate,
+        otherCampusIds: options.otherCampuses,
       });
   const simulator = await createSimulator({
     dataset,
@@ -53,7 +60,7 @@ async function main() {
   });
   console.log(`Campus Cloud simulator: ${simulator.url} (admin: ${simulator.adminUrl})`);
   console.log(
-    `campusId ${dataset.campusId}, ${dataset.students.length} students, ${dataset.sections.length} sections; ` +
+    `campusId ${[dataset.campusId, ...dataset.otherCampusIds].join(', ')}, ${dataset.students.length} students, ${dataset.sections.length} sections; ` +
       `service account "${DEFAULT_USERNAME}"`,
   );
 

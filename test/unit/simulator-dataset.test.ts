@@ -55,3 +55,20 @@ test('unreadable and non-JSON files name the file', async () => {
   const path = await writeTemp('broken.json', '{ "campusId": ');
   await assert.rejects(loadDatasetFile(path), new RegExp(`${path} is not valid JSON`));
 });
+
+test('several campuses: people name their campus, and a campus the dataset does not declare is reported', async () => {
+  const json = JSON.parse(await readFile(EXAMPLE, 'utf8'));
+  json.otherCampusIds = ['NORTH'];
+  json.students[1].campusId = 'NORTH';
+  json.sections[1].campusId = 'NORTH';
+  const dataset = await loadDatasetFile(await writeTemp('campuses.json', JSON.stringify(json)));
+  assert.deepEqual(dataset.otherCampusIds, ['NORTH']);
+  assert.equal(dataset.students[1]!.campusId, 'NORTH');
+  assert.equal(dataset.students[0]!.campusId, undefined, 'the main campus by default');
+
+  json.users[0].campusId = 'WEST';
+  await assert.rejects(
+    loadDatasetFile(await writeTemp('west.json', JSON.stringify(json))),
+    /\$\.users\[0\]\.campusId: campus "WEST" is neither campusId nor in otherCampusIds/,
+  );
+});

@@ -154,3 +154,30 @@ test('the large preset has the documented size and generates in a few seconds', 
   assert.ok(staff >= 350 && staff <= 450);
   assert.ok(large.sections.every((s) => (large.schedules[s.scheduledCourseId] ?? []).length > 0));
 });
+
+test('otherCampusIds adds campuses with their own people and sections, and leaves the main campus as it was', () => {
+  const two = generateDataset({ preset: 'small', seed: 7, anchorDate: ANCHOR, otherCampusIds: ['NORTH'] });
+  datasetSchema.parse(two);
+  const mainOf = <T extends { campusId?: string }>(records: T[]) => records.filter((r) => !r.campusId);
+  assert.deepEqual(mainOf(two.students), small.students);
+  assert.deepEqual(mainOf(two.users), small.users);
+  assert.deepEqual(
+    two.sections.filter((s) => s.campusId === 'MAIN'),
+    small.sections,
+  );
+  const north = two.sections.filter((s) => s.campusId === 'NORTH');
+  assert.equal(north.length, small.sections.length);
+  assert.equal(two.students.filter((s) => s.campusId === 'NORTH').length, small.students.length);
+  assert.deepEqual(
+    two.hiddenStudents.map((s) => s.campusId),
+    [undefined, 'NORTH'],
+  );
+  // North's enrollments name north's students only.
+  const northStudents = new Set(
+    [...two.students, ...two.hiddenStudents].filter((s) => s.campusId === 'NORTH').map((s) => s.studentId),
+  );
+  for (const section of north) {
+    for (const e of two.enrollments[section.scheduledCourseId]!) assert.ok(northStudents.has(e.studentId));
+  }
+  assert.throws(() => generateDataset({ preset: 'small', otherCampusIds: ['MAIN'] }), /otherCampusIds/);
+});
