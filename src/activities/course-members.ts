@@ -1,5 +1,6 @@
 /** Enrollments and instructor assignments -> course members. Drops deactivate; nothing is deleted. */
 import { sql, type Kysely } from 'kysely';
+import { listedPage, listingChange, type ListedPage } from '../campus-cloud/paged-listing';
 import type { Enrollment } from '../campus-cloud/schemas';
 import {
   instructorMemberRow,
@@ -13,12 +14,12 @@ import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
-  isShortPage,
   recordBatchCounts,
   recordIssues,
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
+import { listingChangedIssue } from './changed-listings';
 import { quarantineIssue } from './courses';
 import type { SchoolContexts } from './school-context';
 import { sectionBatch } from './section-batches';
@@ -60,18 +61,25 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         const issues: IssueInput[] = [];
 
         const enrollments = new Map<string, Enrollment[]>();
-        // A section whose listing had a bad record cannot tell who vanished: no deactivation there.
+        // A section whose listing had a bad record, or changed while it was read, cannot tell who
+        // vanished: no deactivation there.
         const incompleteSections = new Set<string>();
         await Promise.all(
           sections.map(async (section) => {
             const all: Enrollment[] = [];
+            const pages: ListedPage[] = [];
             for (let page = 1; ; page++) {
               const listing = await sis.getEnrollment(section.sis_key, page, config.sis.pageSize);
               all.push(...listing.items);
+              pages.push(
+                listedPage(
+                  listing,
+                  listing.items.map((enrollment) => enrollment.enrollmentId),
+                ),
+              );
               counts.fetched += listing.items.length + listing.rejected.length;
               counts.failed += listing.rejected.length;
-              if (listing.rejected.length || isShortPage(listing, page))
-                incompleteSections.add(section.sis_key);
+              if (listing.rejected.length) incompleteSections.add(section.sis_key);
               for (const bad of listing.rejected) {
                 issues.push(
                   quarantineIssue(
@@ -82,6 +90,11 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                 );
               }
               if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
+            }
+            const change = listingChange(pages);
+            if (change) {
+              incompleteSections.add(section.sis_key);
+              issues.push(listingChangedIssue('course_members', `GetEnrollment ${section.sis_key}`, change));
             }
             enrollments.set(section.sis_key, onePerStudent(all));
           }),

@@ -16,6 +16,7 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
+import { markChangedListings } from './changed-listings';
 import type { SchoolContexts } from './school-context';
 
 export type DeactivationCounts = Partial<Record<RecordType, number>>;
@@ -137,7 +138,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       syncRunId: string;
       termIds: string[];
     }): Promise<void> {
-      const { config } = await schools.forRun(input.syncRunId);
+      const { config, target } = await schools.forRun(input.syncRunId);
       const range = termSearchRange(config, campusToday(config));
       // Unlogged scratch data is emptied by a PostgreSQL crash: then everyone would look vanished.
       const seen = await db
@@ -158,6 +159,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           'RunStateLost',
         );
       }
+      await markChangedListings(db, target);
       // sync_seen just grew by every record of the run: without fresh statistics the planner
       // picks a nested-loop anti-join over it (minutes, instead of milliseconds, for 66k users).
       await sql`ANALYZE sync_seen`.execute(db);

@@ -2,14 +2,13 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { CampusCloudClient, Page } from '../campus-cloud/client';
+import { listedPage } from '../campus-cloud/paged-listing';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
 import { instructorRow, studentKey, studentRow, userKey, userRow } from '../coursekey/roster-rows';
 import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
-  INCOMPLETE_LISTING,
-  isShortPage,
   markSeen,
   markSeenWithPayload,
   quarantinedKeys,
@@ -19,6 +18,7 @@ import {
   type IssueInput,
   type RunTarget,
 } from '../db/run-bookkeeping';
+import { recordListingPage } from '../db/listing-pages';
 import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
 import { quarantineIssue } from './courses';
 import type { SchoolContexts } from './school-context';
@@ -27,6 +27,11 @@ import { withSisFailures } from './sis-failure';
 export const instructorSeenKey = (instructorId: string) => `instructor:${instructorId}`;
 
 export type UserList = 'students' | 'users' | 'instructors';
+const endpointOf: Record<UserList, string> = {
+  students: 'GetStudents',
+  users: 'GetUsers',
+  instructors: 'GetInstructors',
+};
 
 export interface UsersPageResult {
   totalCount: number;
@@ -134,6 +139,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
           quarantineIssue('users', bad.sisId ?? `${input.list} page ${input.page}`, new Error(bad.reason)),
         );
         await db.transaction().execute(async (trx) => {
+          let listedIds: string[];
           if (input.list === 'instructors') {
             // Instructor records only link an instructor id to a user; the person is the user record.
             const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
@@ -147,6 +153,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
               'users',
               rows.map((row) => ({ ...row, sis_key: instructorSeenKey(row.sis_key) })),
             );
+            listedIds = rows.map((row) => row.sis_key);
           } else {
             const rows =
               input.list === 'students'
@@ -163,10 +170,18 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
             await markSeen(trx, input.syncRunId, 'users', [
               ...rows.map((row) => row.sis_key),
               ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
-              ...(isShortPage(listing, input.page) ? [INCOMPLETE_LISTING] : []),
             ]);
             issues.push(...missingEmailIssues(rows));
+            listedIds = rows.map((row) => row.sis_id);
           }
+          await recordListingPage(
+            trx,
+            input.syncRunId,
+            'users',
+            endpointOf[input.list],
+            input.page,
+            listedPage(listing, listedIds),
+          );
           await recordIssues(trx, run, issues);
           await recordBatchCounts(trx, input.syncRunId, 'users', `${input.list}:page:${input.page}`, counts);
         });
