@@ -22,7 +22,7 @@ import { writeChangedRows } from '../db/write-changed-rows';
 import { listingChangedIssue } from './changed-listings';
 import { quarantineIssue } from './courses';
 import type { SchoolContexts } from './school-context';
-import { sectionBatch } from './section-batches';
+import { sectionBatch, type SyncedSection } from './section-batches';
 import { withSisFailures } from './sis-failure';
 import { instructorSeenKey, syncReferencedUsers } from './users';
 
@@ -43,6 +43,21 @@ function onePerStudent(enrollments: Enrollment[]): Enrollment[] {
     }
   }
   return [...byStudent.values()];
+}
+
+function unknownStudentIssue(section: SyncedSection, enrollment: Enrollment): IssueInput {
+  return {
+    recordType: 'course_members',
+    sisKey: `${section.sis_key}:enrollment:${enrollment.enrollmentId}`,
+    rule: 'enrollment-student-not-found',
+    severity: 'warning',
+    message: `Section ${section.section_code}: enrollment ${enrollment.enrollmentId} names student ${enrollment.studentId}, whom Campus Cloud does not know (GetStudentByID answers 404). It is not an active course member and no attendance is posted for it. Correct the enrollment's student in Campus Cloud; the next sync picks it up.`,
+    details: {
+      scheduledCourseId: section.sis_key,
+      enrollmentId: enrollment.enrollmentId,
+      studentId: enrollment.studentId,
+    },
+  };
 }
 
 export function createCourseMemberActivities(db: Kysely<Database>, schools: SchoolContexts) {
@@ -115,7 +130,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                   .execute()
               ).map((row) => row.sis_key),
         );
-        await syncReferencedUsers(
+        const { notFound } = await syncReferencedUsers(
           db,
           sis,
           run,
@@ -141,7 +156,12 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         const rows: ReturnType<typeof studentMemberRow>[] = [];
         for (const section of sections) {
           for (const enrollment of enrollments.get(section.sis_key) ?? []) {
-            rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment));
+            // A member without a user would have absences posted every session: quarantined instead.
+            const studentFound = !notFound.has(studentKey(enrollment.studentId));
+            if (!studentFound && isActiveEnrollment(enrollment)) {
+              issues.push(unknownStudentIssue(section, enrollment));
+            }
+            rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, studentFound));
           }
           for (const instructorId of section.instructor_sis_ids) {
             counts.fetched++;

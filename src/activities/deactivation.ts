@@ -18,6 +18,7 @@ import {
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
 import { markChangedListings } from './changed-listings';
 import type { SchoolContexts } from './school-context';
+import { reportSharedEmails } from './users';
 
 export type DeactivationCounts = Partial<Record<RecordType, number>>;
 
@@ -132,7 +133,10 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       }
     },
 
-    /** Sections of the run's terms and users that no listing of this run contained. */
+    /**
+     * Sections of the run's terms and users that no listing of this run contained. With every user
+     * of the run in, it also reports users that share an email address.
+     */
     async collectVanishedRecords(input: {
       schoolId: string;
       syncRunId: string;
@@ -201,6 +205,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           ON CONFLICT DO NOTHING
         `.execute(db);
       }
+      await reportSharedEmails(db, target);
     },
 
     /** Applies the run's deactivations that stay within the threshold; holds the others. */

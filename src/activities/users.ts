@@ -65,7 +65,8 @@ async function fetchList(
 
 /**
  * Students and users referenced by enrollments or instructor records but absent from the lists:
- * fetched one by one (GetStudentByID / GetUser) and stored like any other user.
+ * fetched one by one (GetStudentByID / GetUser) and stored like any other user. `notFound` are the
+ * keys the SIS answered 404 for: references to no one.
  */
 export async function syncReferencedUsers(
   db: Kysely<Database>,
@@ -73,9 +74,10 @@ export async function syncReferencedUsers(
   run: RunTarget,
   batchKey: string,
   keys: string[],
-): Promise<BatchCounts> {
+): Promise<{ counts: BatchCounts; notFound: Set<string> }> {
   const counts = emptyCounts();
-  if (keys.length === 0) return counts;
+  const notFound = new Set<string>();
+  if (keys.length === 0) return { counts, notFound };
   const issues: IssueInput[] = [];
   const rows: ReturnType<typeof studentRow>[] = [];
   await Promise.all(
@@ -89,6 +91,7 @@ export async function syncReferencedUsers(
         );
       } catch (err) {
         if (!(err instanceof SisBadRecordError || err instanceof SisRequestError)) throw err;
+        if (err instanceof SisRequestError && err.status === 404) notFound.add(key);
         counts.failed++;
         issues.push(quarantineIssue('users', key, err));
       }
@@ -106,7 +109,40 @@ export async function syncReferencedUsers(
     await recordIssues(trx, run, [...issues, ...missingEmailIssues(rows)]);
     await recordBatchCounts(trx, run.syncRunId, 'users', batchKey, counts);
   });
-  return counts;
+  return { counts, notFound };
+}
+
+/**
+ * Active users that share one email address (compared without case): at most one of them can sign
+ * in. Both stay synced; the issue names their SIS ids, never the address. Users this run is about
+ * to deactivate do not count. A dry run stores no users, so it has nothing to compare.
+ */
+export async function reportSharedEmails(db: Kysely<Database>, run: RunTarget): Promise<void> {
+  if (run.dryRun) return;
+  const groups = await sql<{ keys: string[] }>`
+    SELECT array_agg(u.sis_key ORDER BY u.sis_key) AS keys
+    FROM users u
+    WHERE u.school_id = ${run.schoolId} AND u.active AND u.email IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM pending_deactivations p
+        WHERE p.sync_run_id = ${run.syncRunId} AND p.table_name = 'users' AND p.sis_key = u.sis_key)
+    GROUP BY lower(u.email)
+    HAVING count(*) > 1
+  `
+    .execute(db)
+    .then((result) => result.rows);
+  await recordIssues(
+    db,
+    run,
+    groups.map(({ keys }) => ({
+      recordType: 'users',
+      sisKey: keys[0]!,
+      rule: 'shared-email',
+      severity: 'warning',
+      message: `Users ${keys.slice(0, -1).join(', ')} and ${keys.at(-1)} have the same email address in Campus Cloud, so at most one of them can sign in to CourseKey. Give each person their own email address in Campus Cloud; all of them stay synced meanwhile.`,
+      details: { sisKeys: keys },
+    })),
+  );
 }
 
 const userWriteOptions = (run: RunTarget): WriteOptions => ({
@@ -206,7 +242,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
           .execute(db)
           .then((result) => result.rows);
         const keys = [...new Set(missing.map((row) => row.key))];
-        const counts = await syncReferencedUsers(db, sis, target, 'instructor-users', keys);
+        const { counts } = await syncReferencedUsers(db, sis, target, 'instructor-users', keys);
         return counts.fetched;
       });
     },
