@@ -134,8 +134,9 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
     },
 
     /**
-     * Sections of the run's terms and users that no listing of this run contained. With every user
-     * of the run in, it also reports users that share an email address.
+     * Sections of the run's terms and users that no listing of this run contained; a listing that
+     * changed while it was read deactivates nothing. With every user of the run in, it also
+     * reports users that share an email address.
      */
     async collectVanishedRecords(input: {
       schoolId: string;
