@@ -1,5 +1,6 @@
 /** Enrollments and instructor assignments -> course members. Drops deactivate; nothing is deleted. */
 import { sql, type Kysely } from 'kysely';
+import { listedPage, listingChange, type ListedPage } from '../campus-cloud/paged-listing';
 import type { Enrollment } from '../campus-cloud/schemas';
 import {
   instructorMemberRow,
@@ -13,15 +14,15 @@ import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
-  isShortPage,
   recordBatchCounts,
   recordIssues,
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
+import { listingChangedIssue } from './changed-listings';
 import { quarantineIssue } from './quarantine-issue';
 import type { SchoolContexts } from './school-context';
-import { sectionBatch } from './section-batches';
+import { sectionBatch, type SyncedSection } from './section-batches';
 import { withSisFailures } from './sis-failure';
 import { instructorSeenKey, syncReferencedUsers } from './users';
 
@@ -44,6 +45,21 @@ function onePerStudent(enrollments: Enrollment[]): Enrollment[] {
   return [...byStudent.values()];
 }
 
+function unknownStudentIssue(section: SyncedSection, enrollment: Enrollment): IssueInput {
+  return {
+    recordType: 'course_members',
+    sisKey: `${section.sis_key}:enrollment:${enrollment.enrollmentId}`,
+    rule: 'enrollment-student-not-found',
+    severity: 'warning',
+    message: `Section ${section.section_code}: enrollment ${enrollment.enrollmentId} names student ${enrollment.studentId}, whom Campus Cloud does not know (GetStudentByID answers 404). It is not an active course member and no attendance is posted for it. Correct the enrollment's student in Campus Cloud; the next sync picks it up.`,
+    details: {
+      scheduledCourseId: section.sis_key,
+      enrollmentId: enrollment.enrollmentId,
+      studentId: enrollment.studentId,
+    },
+  };
+}
+
 export function createCourseMemberActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
     async syncCourseMembersBatch(input: {
@@ -60,18 +76,25 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         const issues: IssueInput[] = [];
 
         const enrollments = new Map<string, Enrollment[]>();
-        // A section whose listing had a bad record cannot tell who vanished: no deactivation there.
+        // A section whose listing had a bad record, or changed while it was read, cannot tell who
+        // vanished: no deactivation there.
         const incompleteSections = new Set<string>();
         await Promise.all(
           sections.map(async (section) => {
             const all: Enrollment[] = [];
+            const pages: ListedPage[] = [];
             for (let page = 1; ; page++) {
               const listing = await sis.getEnrollment(section.sis_key, page, config.sis.pageSize);
               all.push(...listing.items);
+              pages.push(
+                listedPage(
+                  listing,
+                  listing.items.map((enrollment) => enrollment.enrollmentId),
+                ),
+              );
               counts.fetched += listing.items.length + listing.rejected.length;
               counts.failed += listing.rejected.length;
-              if (listing.rejected.length || isShortPage(listing, page))
-                incompleteSections.add(section.sis_key);
+              if (listing.rejected.length) incompleteSections.add(section.sis_key);
               for (const bad of listing.rejected) {
                 issues.push(
                   quarantineIssue(
@@ -82,6 +105,11 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                 );
               }
               if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
+            }
+            const change = listingChange(pages);
+            if (change) {
+              incompleteSections.add(section.sis_key);
+              issues.push(listingChangedIssue('course_members', `GetEnrollment ${section.sis_key}`, change));
             }
             enrollments.set(section.sis_key, onePerStudent(all));
           }),
@@ -102,7 +130,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                   .execute()
               ).map((row) => row.sis_key),
         );
-        await syncReferencedUsers(
+        const { notFound } = await syncReferencedUsers(
           db,
           sis,
           run,
@@ -128,7 +156,12 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         const rows: ReturnType<typeof studentMemberRow>[] = [];
         for (const section of sections) {
           for (const enrollment of enrollments.get(section.sis_key) ?? []) {
-            rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment));
+            // A member without a user would have absences posted every session: quarantined instead.
+            const studentFound = !notFound.has(studentKey(enrollment.studentId));
+            if (!studentFound && isActiveEnrollment(enrollment)) {
+              issues.push(unknownStudentIssue(section, enrollment));
+            }
+            rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, studentFound));
           }
           for (const instructorId of section.instructor_sis_ids) {
             counts.fetched++;

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Course, DeliveryMethod, Section } from '../campus-cloud/schemas';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
+import { listedPage } from '../campus-cloud/paged-listing';
 import { mapDeliveryMethod, resolveDeliveryMethod } from '../coursekey/delivery-methods';
 import { catalogCourseRow, courseRow } from '../mapping/roster-rows';
 import { campusToday, isInSyncWindow, termSearchRange } from '../coursekey/sync-window';
@@ -9,8 +10,6 @@ import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
-  INCOMPLETE_LISTING,
-  isShortPage,
   markSeen,
   markSeenWithPayload,
   quarantinedKeys,
@@ -18,6 +17,7 @@ import {
   recordIssues,
   type IssueInput,
 } from '../db/run-bookkeeping';
+import { recordListingPage } from '../db/listing-pages';
 import { writeChangedRows } from '../db/write-changed-rows';
 import type { SchoolContexts } from './school-context';
 import { quarantineIssue } from './quarantine-issue';
@@ -163,7 +163,6 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         const counts = emptyCounts();
         counts.fetched = listing.items.length + listing.rejected.length;
         counts.failed = listing.rejected.length;
-        if (isShortPage(listing, input.page)) quarantined.push(INCOMPLETE_LISTING);
         const issues: IssueInput[] = listing.rejected.map((bad) =>
           quarantineIssue(
             'courses',
@@ -297,6 +296,17 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
           addOutcome(counts, outcome);
           await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
           await markSeen(trx, input.syncRunId, 'courses', quarantined);
+          await recordListingPage(
+            trx,
+            input.syncRunId,
+            'courses',
+            `GetTermSchedule ${input.termId}`,
+            input.page,
+            listedPage(
+              listing,
+              listing.items.map((entry) => entry.scheduledCourseId),
+            ),
+          );
           await recordIssues(trx, run, issues);
           await recordBatchCounts(
             trx,

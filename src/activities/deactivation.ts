@@ -17,7 +17,9 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
+import { markChangedListings } from './changed-listings';
 import type { SchoolContexts } from './school-context';
+import { reportSharedEmails } from './users';
 
 export type DeactivationCounts = Partial<Record<RecordType, number>>;
 
@@ -132,13 +134,17 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       }
     },
 
-    /** Sections of the run's terms and users that no listing of this run contained. */
+    /**
+     * Sections of the run's terms and users that no listing of this run contained; a listing that
+     * changed while it was read deactivates nothing. With every user of the run in, it also
+     * reports users that share an email address.
+     */
     async collectVanishedRecords(input: {
       schoolId: string;
       syncRunId: string;
       termIds: string[];
     }): Promise<void> {
-      const { config } = await schools.forRun(input.syncRunId);
+      const { config, target } = await schools.forRun(input.syncRunId);
       const range = termSearchRange(config, campusToday(config));
       // Unlogged scratch data is emptied by a PostgreSQL crash: then everyone would look vanished.
       const seen = await db
@@ -159,6 +165,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           'RunStateLost',
         );
       }
+      await markChangedListings(db, target);
       // sync_seen just grew by every record of the run: without fresh statistics the planner
       // picks a nested-loop anti-join over it (minutes, instead of milliseconds, for 66k users).
       await sql`ANALYZE sync_seen`.execute(db);
@@ -200,6 +207,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           ON CONFLICT DO NOTHING
         `.execute(db);
       }
+      await reportSharedEmails(db, target);
     },
 
     /** Applies the run's deactivations that stay within the threshold; holds the others. */

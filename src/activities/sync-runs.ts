@@ -61,6 +61,7 @@ export function createSyncRunActivities(db: Kysely<Database>) {
           await resolveIssuesNotSeenIn(trx, run.school_id, input.syncRunId);
         }
         await trx.deleteFrom('sync_seen').where('sync_run_id', '=', input.syncRunId).execute();
+        await trx.deleteFrom('sync_listing_pages').where('sync_run_id', '=', input.syncRunId).execute();
         await trx.deleteFrom('pending_deactivations').where('sync_run_id', '=', input.syncRunId).execute();
       });
       return {

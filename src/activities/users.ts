@@ -2,14 +2,13 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { CampusCloudClient, Page } from '../campus-cloud/client';
+import { listedPage } from '../campus-cloud/paged-listing';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
 import { instructorRow, studentKey, studentRow, userKey, userRow } from '../mapping/roster-rows';
 import type { Database } from '../db/database';
 import {
   addOutcome,
   emptyCounts,
-  INCOMPLETE_LISTING,
-  isShortPage,
   markSeen,
   markSeenWithPayload,
   quarantinedKeys,
@@ -19,6 +18,7 @@ import {
   type IssueInput,
   type RunTarget,
 } from '../db/run-bookkeeping';
+import { recordListingPage } from '../db/listing-pages';
 import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
 import { quarantineIssue } from './quarantine-issue';
 import type { SchoolContexts } from './school-context';
@@ -27,6 +27,11 @@ import { withSisFailures } from './sis-failure';
 export const instructorSeenKey = (instructorId: string) => `instructor:${instructorId}`;
 
 export type UserList = 'students' | 'users' | 'instructors';
+const endpointOf: Record<UserList, string> = {
+  students: 'GetStudents',
+  users: 'GetUsers',
+  instructors: 'GetInstructors',
+};
 
 export interface UsersPageResult {
   totalCount: number;
@@ -60,7 +65,8 @@ async function fetchList(
 
 /**
  * Students and users referenced by enrollments or instructor records but absent from the lists:
- * fetched one by one (GetStudentByID / GetUser) and stored like any other user.
+ * fetched one by one (GetStudentByID / GetUser) and stored like any other user. `notFound` are the
+ * keys the SIS answered 404 for: references to no one.
  */
 export async function syncReferencedUsers(
   db: Kysely<Database>,
@@ -68,9 +74,10 @@ export async function syncReferencedUsers(
   run: RunTarget,
   batchKey: string,
   keys: string[],
-): Promise<BatchCounts> {
+): Promise<{ counts: BatchCounts; notFound: Set<string> }> {
   const counts = emptyCounts();
-  if (keys.length === 0) return counts;
+  const notFound = new Set<string>();
+  if (keys.length === 0) return { counts, notFound };
   const issues: IssueInput[] = [];
   const rows: ReturnType<typeof studentRow>[] = [];
   await Promise.all(
@@ -84,6 +91,7 @@ export async function syncReferencedUsers(
         );
       } catch (err) {
         if (!(err instanceof SisBadRecordError || err instanceof SisRequestError)) throw err;
+        if (err instanceof SisRequestError && err.status === 404) notFound.add(key);
         counts.failed++;
         issues.push(quarantineIssue('users', key, err));
       }
@@ -101,7 +109,40 @@ export async function syncReferencedUsers(
     await recordIssues(trx, run, [...issues, ...missingEmailIssues(rows)]);
     await recordBatchCounts(trx, run.syncRunId, 'users', batchKey, counts);
   });
-  return counts;
+  return { counts, notFound };
+}
+
+/**
+ * Active users that share one email address (compared without case): at most one of them can sign
+ * in. Both stay synced; the issue names their SIS ids, never the address. Users this run is about
+ * to deactivate do not count. A dry run stores no users, so it has nothing to compare.
+ */
+export async function reportSharedEmails(db: Kysely<Database>, run: RunTarget): Promise<void> {
+  if (run.dryRun) return;
+  const groups = await sql<{ keys: string[] }>`
+    SELECT array_agg(u.sis_key ORDER BY u.sis_key) AS keys
+    FROM users u
+    WHERE u.school_id = ${run.schoolId} AND u.active AND u.email IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM pending_deactivations p
+        WHERE p.sync_run_id = ${run.syncRunId} AND p.table_name = 'users' AND p.sis_key = u.sis_key)
+    GROUP BY lower(u.email)
+    HAVING count(*) > 1
+  `
+    .execute(db)
+    .then((result) => result.rows);
+  await recordIssues(
+    db,
+    run,
+    groups.map(({ keys }) => ({
+      recordType: 'users',
+      sisKey: keys[0]!,
+      rule: 'shared-email',
+      severity: 'warning',
+      message: `Users ${keys.slice(0, -1).join(', ')} and ${keys.at(-1)} have the same email address in Campus Cloud, so at most one of them can sign in to CourseKey. Give each person their own email address in Campus Cloud; all of them stay synced meanwhile.`,
+      details: { sisKeys: keys },
+    })),
+  );
 }
 
 const userWriteOptions = (run: RunTarget): WriteOptions => ({
@@ -134,6 +175,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
           quarantineIssue('users', bad.sisId ?? `${input.list} page ${input.page}`, new Error(bad.reason)),
         );
         await db.transaction().execute(async (trx) => {
+          let listedIds: string[];
           if (input.list === 'instructors') {
             // Instructor records only link an instructor id to a user; the person is the user record.
             const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
@@ -147,6 +189,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
               'users',
               rows.map((row) => ({ ...row, sis_key: instructorSeenKey(row.sis_key) })),
             );
+            listedIds = rows.map((row) => row.sis_key);
           } else {
             const rows =
               input.list === 'students'
@@ -163,10 +206,18 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
             await markSeen(trx, input.syncRunId, 'users', [
               ...rows.map((row) => row.sis_key),
               ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
-              ...(isShortPage(listing, input.page) ? [INCOMPLETE_LISTING] : []),
             ]);
             issues.push(...missingEmailIssues(rows));
+            listedIds = rows.map((row) => row.sis_id);
           }
+          await recordListingPage(
+            trx,
+            input.syncRunId,
+            'users',
+            endpointOf[input.list],
+            input.page,
+            listedPage(listing, listedIds),
+          );
           await recordIssues(trx, run, issues);
           await recordBatchCounts(trx, input.syncRunId, 'users', `${input.list}:page:${input.page}`, counts);
         });
@@ -191,7 +242,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
           .execute(db)
           .then((result) => result.rows);
         const keys = [...new Set(missing.map((row) => row.key))];
-        const counts = await syncReferencedUsers(db, sis, target, 'instructor-users', keys);
+        const { counts } = await syncReferencedUsers(db, sis, target, 'instructor-users', keys);
         return counts.fetched;
       });
     },

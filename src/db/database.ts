@@ -159,6 +159,17 @@ export interface SyncSeenTable {
   payload: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
+/** Each page of a run's SIS listings as read (schema/0006). */
+export interface SyncListingPagesTable {
+  sync_run_id: string;
+  record_type: RecordType;
+  listing: string;
+  page: number;
+  total_count: number;
+  sis_ids: string[];
+  unidentified: number;
+}
+
 export interface PendingDeactivationsTable {
   sync_run_id: string;
   record_type: RecordType;
@@ -205,6 +216,7 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_run_counts: SyncRunCountsTable;
   sync_seen: SyncSeenTable;
+  sync_listing_pages: SyncListingPagesTable;
   sync_issues: SyncIssuesTable;
   admin_accounts: AdminAccountsTable;
   admin_account_schools: AdminAccountSchoolsTable;

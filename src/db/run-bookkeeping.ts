@@ -56,21 +56,6 @@ export async function recordBatchCounts(
  */
 export const INCOMPLETE_LISTING = '!incomplete';
 
-/**
- * A page with fewer records than its place in the listing promises (by totalCount): the SIS lost
- * some, so the listing cannot tell who left.
- */
-export function isShortPage(
-  listing: { items: unknown[]; rejected: unknown[]; pageSize: number; totalCount: number },
-  page: number,
-): boolean {
-  const expected = Math.min(
-    listing.pageSize,
-    Math.max(0, listing.totalCount - (page - 1) * listing.pageSize),
-  );
-  return listing.items.length + listing.rejected.length < expected;
-}
-
 /** Quarantined records still count as present in the SIS: a bad record is not a deleted one. */
 export function quarantinedKeys(
   rejected: { sisId: string | undefined }[],

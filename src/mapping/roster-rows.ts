@@ -144,10 +144,12 @@ export function instructorRow(
 export const memberKey = (courseKey: string, role: 'student' | 'instructor', userSisKey: string) =>
   `${courseKey}:${role}:${userSisKey}`;
 
+/** An enrollment of a student the SIS does not know (`studentFound` false) is never an active member. */
 export function studentMemberRow(
   schoolId: string,
   courseKey: string,
   enrollment: Enrollment,
+  studentFound = true,
 ): Row<CourseMembersTable> & { active: boolean } {
   const user = studentKey(enrollment.studentId);
   return {
@@ -158,9 +160,9 @@ export function studentMemberRow(
       user_sis_key: user,
       role: 'student' as const,
       sis_enrollment_id: enrollment.enrollmentId,
-      sis_status: enrollment.status,
+      sis_status: studentFound ? enrollment.status : 'Student not found in SIS',
       status_date: enrollment.statusDate ?? null,
-      active: isActiveEnrollment(enrollment),
+      active: studentFound && isActiveEnrollment(enrollment),
     }),
   };
 }

@@ -109,9 +109,10 @@ export function registerApiRoutes(app: FastifyInstance, state: SimulatorState, c
     { page, pageSize }: Paging,
     toWire?: (item: T) => object,
   ) => {
-    const slice = items.slice((page - 1) * pageSize, page * pageSize);
+    const { start, totalCount } = state.faults.pageWindow(endpoint, page, pageSize, items.length);
+    const slice = items.slice(start, start + pageSize);
     const data = state.faults.maybeBreak(endpoint, toWire ? slice.map(toWire) : slice);
-    return { data, page, pageSize, totalCount: items.length };
+    return { data, page, pageSize, totalCount };
   };
   const found = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw notFound(`no ${what}`);

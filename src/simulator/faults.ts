@@ -1,6 +1,6 @@
 /**
- * Fault injection for /api: latency, outages, rate limits, hangs, malformed items, denied endpoints
- * and PostAttendance answers that leave records out.
+ * Fault injection for /api: latency, outages, rate limits, hangs, malformed items, denied endpoints,
+ * listings that shift between page reads and PostAttendance answers that leave records out.
  */
 import { z } from 'zod';
 import { createRandom, type Random } from './random';
@@ -22,6 +22,13 @@ export const faultSettingsSchema = z.strictObject({
   malformedRate: rate.default(0),
   /** Endpoint names (e.g. "GetInstructors") answered 403, as for a service account lacking access. */
   deniedEndpoints: z.array(z.string()).default([]),
+  /**
+   * List endpoints (e.g. "GetStudents") whose pages after the first are served as if `listingShift`
+   * records had been inserted at the front of the listing (removed, when negative) after page 1 was
+   * read: later pages repeat (or skip) records and report a different totalCount.
+   */
+  shiftedListings: z.array(z.string()).default([]),
+  listingShift: z.number().int().default(1),
   /** PostAttendance stores these students' records but leaves them out of its answer, as a partial response. */
   unansweredStudentIds: z.array(z.string()).default([]),
   seed: z.number().int().default(1),
@@ -79,6 +86,13 @@ export class FaultInjector {
     const at = this.random.int(0, items.length - 1);
     broken[at] = breakItem(items[at]!);
     return broken;
+  }
+
+  /** Where a page of a listing of `total` items starts, and the totalCount it reports. */
+  pageWindow(endpoint: string, page: number, pageSize: number, total: number) {
+    const shift =
+      page > 1 && this.settings.shiftedListings.includes(endpoint) ? this.settings.listingShift : 0;
+    return { start: Math.max(0, (page - 1) * pageSize - shift), totalCount: Math.max(0, total + shift) };
   }
 
   /** Waits, but returns at once when the simulator closes so no timer outlives it. */

@@ -270,3 +270,30 @@ test('stats count requests per endpoint and reset', async () => {
   assert.deepEqual(stats.byEndpoint, { GetSessions: 1 });
   assert.equal(stats.total, 1);
 });
+
+test('a shifted listing serves later pages as if records were inserted, or removed, after page 1', async () => {
+  const students = dataset.students.map((s) => s.studentId);
+  const page = async (n: number) => {
+    const body = await getJson<Page<{ studentId: string }>>('GetStudents', {
+      campusId: dataset.campusId,
+      page: n,
+      pageSize: 10,
+    });
+    return { ids: body.data.map((s) => s.studentId), totalCount: body.totalCount };
+  };
+  await admin('PUT', '/faults', { shiftedListings: ['GetStudents'] });
+  assert.deepEqual(await page(1), { ids: students.slice(0, 10), totalCount: students.length });
+  // One record more at the front: page 2 repeats the last of page 1.
+  assert.deepEqual(await page(2), { ids: students.slice(9, 19), totalCount: students.length + 1 });
+  await admin('PUT', '/faults', { shiftedListings: ['GetStudents'], listingShift: -2 });
+  // Two records fewer at the front: page 2 skips two.
+  assert.deepEqual(await page(2), { ids: students.slice(12, 22), totalCount: students.length - 2 });
+  const users = await getJson<Page<unknown>>('GetUsers', {
+    campusId: dataset.campusId,
+    page: 2,
+    pageSize: 10,
+  });
+  assert.equal(users.totalCount, dataset.users.length, 'other listings are not shifted');
+  await admin('PUT', '/faults', {});
+  assert.deepEqual(await page(2), { ids: students.slice(10, 20), totalCount: students.length });
+});
