@@ -83,9 +83,14 @@ export async function requireEnrolledOn(
     enrolledUntil: member.enrolled_until,
   };
   if (!membership || !coversDate(membership, date)) {
-    const range = membership
-      ? ` (enrolled from ${membership.enrolledFrom ?? 'the start'} until ${membership.active ? 'now' : (membership.enrolledUntil ?? 'never')})`
-      : '';
+    const from = `enrolled from ${membership?.enrolledFrom ?? "the course's start"}`;
+    const range = !membership
+      ? ''
+      : membership.active
+        ? ` (${from})`
+        : membership.enrolledUntil
+          ? ` (${from} until ${membership.enrolledUntil})`
+          : ' (no longer enrolled)';
     throw new ApiError(
       422,
       'not-enrolled',
