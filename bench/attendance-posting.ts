@@ -21,6 +21,8 @@ import { loadSchoolConfig } from '../src/config/load-school-config';
 import { isSessionClosed } from '../src/coursekey/attendance-minutes';
 import { expandWeeklySchedule } from '../src/coursekey/class-sessions';
 import { mapDeliveryMethod } from '../src/coursekey/delivery-methods';
+import { enrollmentDates } from '../src/coursekey/enrollment-dates';
+import { campusToday } from '../src/coursekey/sync-window';
 import { classSessionRow, courseRow, studentMemberRow } from '../src/mapping/roster-rows';
 import { insertCheckIns } from '../src/db/check-ins';
 import { createDb } from '../src/db/connection';
@@ -134,7 +136,14 @@ async function main() {
       const included = new Set(students);
       return (dataset.enrollments[sectionId] ?? [])
         .filter((e) => included.has(e.studentId))
-        .map((e) => studentMemberRow(config.schoolId, sectionId, e));
+        .map((e) =>
+          studentMemberRow(
+            config.schoolId,
+            sectionId,
+            e,
+            enrollmentDates({ ...e, active: true }, undefined, campusToday(config)),
+          ),
+        );
     });
     await writeChangedRows(db, 'course_members', config.schoolId, members);
     const memberKeys = new Set(picked.flatMap((p) => p.students.map((s) => `${p.sectionId}|${s}`)));

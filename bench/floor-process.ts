@@ -17,12 +17,14 @@ import type { Enrollment, ScheduleEntry, Section } from '../src/campus-cloud/sch
 import type { SchoolConfig } from '../src/config/school-config';
 import { expandWeeklySchedule } from '../src/coursekey/class-sessions';
 import { mapDeliveryMethod } from '../src/coursekey/delivery-methods';
+import { enrollmentDates } from '../src/coursekey/enrollment-dates';
 import {
   catalogCourseRow,
   classSessionRow,
   courseRow,
   instructorMemberRow,
   instructorRow,
+  isActiveEnrollment,
   studentKey,
   studentMemberRow,
   studentRow,
@@ -190,7 +192,14 @@ async function main() {
           );
           for (const enrollment of listing.items) {
             enrolledStudents.add(studentKey(enrollment.studentId));
-            sinks.course_members.add(studentMemberRow(schoolId, section.scheduledCourseId, enrollment));
+            const dates = enrollmentDates(
+              { ...enrollment, active: isActiveEnrollment(enrollment) },
+              undefined,
+              today,
+            );
+            sinks.course_members.add(
+              studentMemberRow(schoolId, section.scheduledCourseId, enrollment, dates),
+            );
           }
           if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
         }

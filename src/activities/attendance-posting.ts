@@ -28,6 +28,7 @@ import {
   recordPostedLastDates,
   type SisAnswer,
 } from '../db/attendance-ledger';
+import { makeupAttendance } from '../coursekey/attendance-minutes';
 import { computeCourseAttendance, type ComputedRecord } from '../db/course-attendance';
 import type { Database } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
@@ -103,12 +104,26 @@ async function computeDue(
       { ...course, nextCloseAt: attendance.nextCloseAt.get(course.sisKey) ?? null, computed: 0, due: [] },
     ]),
   );
+  const computedMakeups = new Set<string>();
   for (const record of attendance.records) {
     const course = byCourse.get(record.courseKey)!;
     course.computed++;
-    const last = answered.get(ledgerKey(record.courseKey, record.studentId, record.date, record.type));
+    const key = ledgerKey(record.courseKey, record.studentId, record.date, record.type);
+    if (record.type === 'Makeup') computedMakeups.add(key);
+    const last = answered.minutes.get(key);
     if (last?.attended === record.attended && last.absent === record.absent) continue;
     course.due.push(record);
+  }
+  // A makeup entry removed since it was posted: the SIS record of that day is set to 0 minutes
+  // (posting the same key replaces its minutes; the contract has no delete).
+  const { startDate } = config.posting;
+  for (const makeup of answered.makeups) {
+    if (startDate && makeup.date < startDate) continue;
+    if (computedMakeups.has(ledgerKey(makeup.courseKey, makeup.studentId, makeup.date, 'Makeup'))) continue;
+    byCourse.get(makeup.courseKey)!.due.push({
+      ...makeup,
+      ...makeupAttendance(makeup.date, 0),
+    });
   }
   return [...byCourse.values()];
 }

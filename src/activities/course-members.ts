@@ -2,14 +2,17 @@
 import { sql, type Kysely } from 'kysely';
 import { listedPage, listingChange, type ListedPage } from '../campus-cloud/paged-listing';
 import type { Enrollment } from '../campus-cloud/schemas';
+import { enrollmentDates } from '../coursekey/enrollment-dates';
 import {
   instructorMemberRow,
   isActiveEnrollment,
+  memberKey,
   studentKey,
   studentMemberRow,
   userKey,
   vanishedMemberRow,
 } from '../mapping/roster-rows';
+import { campusToday } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {
   addOutcome,
@@ -153,16 +156,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               ).map((row) => [row.sis_key, userKey(row.userId)]),
         );
 
-        const rows: ReturnType<typeof studentMemberRow>[] = [];
+        const instructorRows: ReturnType<typeof instructorMemberRow>[] = [];
         for (const section of sections) {
-          for (const enrollment of enrollments.get(section.sis_key) ?? []) {
-            // A member without a user would have absences posted every session: quarantined instead.
-            const studentFound = !notFound.has(studentKey(enrollment.studentId));
-            if (!studentFound && isActiveEnrollment(enrollment)) {
-              issues.push(unknownStudentIssue(section, enrollment));
-            }
-            rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, studentFound));
-          }
           for (const instructorId of section.instructor_sis_ids) {
             counts.fetched++;
             const user = instructorUsers.get(instructorSeenKey(instructorId));
@@ -179,13 +174,12 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               });
               continue;
             }
-            rows.push(instructorMemberRow(input.schoolId, section.sis_key, user, true));
+            instructorRows.push(instructorMemberRow(input.schoolId, section.sis_key, user, true));
           }
         }
 
+        const today = campusToday(config);
         await db.transaction().execute(async (trx) => {
-          // Members the SIS no longer lists for these sections are kept, inactive.
-          const listed = new Set(rows.map((row) => row.sis_key));
           const stored =
             courseKeys.length === 0
               ? []
@@ -194,11 +188,37 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                   .selectAll()
                   .where('school_id', '=', input.schoolId)
                   .where('course_sis_key', 'in', courseKeys)
-                  .where('active', '=', true)
                   .execute();
+          // A membership's dates build on the stored ones: the registration date outlives a drop.
+          const storedByKey = new Map(stored.map((member) => [member.sis_key, member]));
+          const rows = [...instructorRows];
+          for (const section of sections) {
+            for (const enrollment of enrollments.get(section.sis_key) ?? []) {
+              const key = memberKey(section.sis_key, 'student', studentKey(enrollment.studentId));
+              const before = storedByKey.get(key);
+              const dates = enrollmentDates(
+                { ...enrollment, active: isActiveEnrollment(enrollment) },
+                before && { enrolledFrom: before.enrolled_from, enrolledUntil: before.enrolled_until },
+                today,
+              );
+              // A member without a user would have absences posted every session: quarantined instead.
+              const studentFound = !notFound.has(studentKey(enrollment.studentId));
+              if (!studentFound && isActiveEnrollment(enrollment)) {
+                issues.push(unknownStudentIssue(section, enrollment));
+              }
+              rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, dates, studentFound));
+            }
+          }
+          // Members the SIS no longer lists for these sections are kept, inactive.
+          const listed = new Set(rows.map((row) => row.sis_key));
           const vanished = stored
-            .filter((member) => !listed.has(member.sis_key) && !incompleteSections.has(member.course_sis_key))
-            .map(vanishedMemberRow);
+            .filter(
+              (member) =>
+                member.active &&
+                !listed.has(member.sis_key) &&
+                !incompleteSections.has(member.course_sis_key),
+            )
+            .map((member) => vanishedMemberRow(member, today));
           addOutcome(
             counts,
             await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished], {

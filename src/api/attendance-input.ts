@@ -22,11 +22,16 @@ export const attendanceEditBody = z.strictObject({
   reason: z.string().max(500).optional(),
 });
 
+const day = z.iso.date('a date as YYYY-MM-DD');
+
 export const makeupBody = z.strictObject({
   courseId: id,
   studentId: id,
-  date: z.iso.date('a date as YYYY-MM-DD'),
+  date: day,
   minutes: z.number().int('a whole number of minutes').min(1).max(1440),
   enteredBy: person,
   note: z.string().max(500).optional(),
 });
+
+/** Which makeup entry to remove (query parameters). */
+export const makeupKey = z.strictObject({ courseId: id, studentId: id, date: day });

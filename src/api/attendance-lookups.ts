@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { parseSchoolConfig } from '../config/load-school-config';
 import type { SchoolConfig } from '../config/school-config';
+import { coversDate } from '../coursekey/enrollment-dates';
 import type { Database } from '../db/database';
 import { ApiError } from './api-error';
 
@@ -56,26 +57,44 @@ export async function findCourse(
   return course;
 }
 
-/** A student must be an active member of the course to record attendance for it. */
-export async function requireEnrolled(
+/**
+ * A student must have been enrolled in the course on the date to have attendance recorded for it:
+ * a dropped or withdrawn student up to the enrollment's status date, a late add from registration
+ * on (src/coursekey/enrollment-dates.ts).
+ */
+export async function requireEnrolledOn(
   db: Kysely<Database>,
   schoolId: string,
   courseId: string,
   studentId: string,
+  date: string,
 ) {
   const member = await db
     .selectFrom('course_members')
-    .select('active')
+    .select(['active', 'enrolled_from', 'enrolled_until'])
     .where('school_id', '=', schoolId)
     .where('course_sis_key', '=', courseId)
     .where('user_sis_key', '=', `student:${studentId}`)
     .where('role', '=', 'student')
     .executeTakeFirst();
-  if (!member?.active) {
+  const membership = member && {
+    active: member.active,
+    enrolledFrom: member.enrolled_from,
+    enrolledUntil: member.enrolled_until,
+  };
+  if (!membership || !coversDate(membership, date)) {
+    const from = `enrolled from ${membership?.enrolledFrom ?? "the course's start"}`;
+    const range = !membership
+      ? ''
+      : membership.active
+        ? ` (${from})`
+        : membership.enrolledUntil
+          ? ` (${from} until ${membership.enrolledUntil})`
+          : ' (no longer enrolled)';
     throw new ApiError(
       422,
       'not-enrolled',
-      `Student ${studentId} is not an active member of course ${courseId}.`,
+      `Student ${studentId} was not enrolled in course ${courseId} on ${date}${range}.`,
       'studentId',
     );
   }

@@ -1,11 +1,14 @@
 /**
  * CourseKey API v1, attendance: check-ins and check-outs, instructor edits within the method's edit
- * window, makeup minutes entered by an admin, and a course's attendance as computed with what the
- * SIS answered. Every route is scoped to the school of the caller's API key.
+ * window, makeup minutes entered (corrected, removed) by an admin, and a course's attendance as
+ * computed with what the SIS answered. Attendance is recorded only for the dates a student was
+ * enrolled. Every route is scoped to the school of the caller's API key.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { editWindowClosesAt, lastDateAttended } from '../coursekey/attendance-minutes';
+import { makeupDateProblem } from '../coursekey/makeup-date';
+import { campusToday } from '../coursekey/sync-window';
 import { computeCourseAttendance } from '../db/course-attendance';
 import type { Database } from '../db/database';
 import { ApiError, parseInput } from './api-error';
@@ -16,9 +19,10 @@ import {
   checkOutBody,
   courseParams,
   makeupBody,
+  makeupKey,
   schoolParams,
 } from './attendance-input';
-import { findCourse, findSession, requireEnrolled, schoolConfig } from './attendance-lookups';
+import { findCourse, findSession, requireEnrolledOn, schoolConfig } from './attendance-lookups';
 
 /** The school of the route, once the key is known to belong to it; undefined after a 403. */
 function routeSchool(request: FastifyRequest, reply: FastifyReply): string | undefined {
@@ -32,7 +36,7 @@ export function registerAttendanceRoutes(app: FastifyInstance, db: Kysely<Databa
     if (!schoolId) return reply;
     const body = parseInput(checkInBody, request.body);
     const session = await findSession(db, schoolId, body.sessionId);
-    await requireEnrolled(db, schoolId, session.course_sis_key, body.studentId);
+    await requireEnrolledOn(db, schoolId, session.course_sis_key, body.studentId, session.session_date);
     await db
       .insertInto('check_ins')
       .values({
@@ -87,7 +91,7 @@ export function registerAttendanceRoutes(app: FastifyInstance, db: Kysely<Databa
     const body = parseInput(attendanceEditBody, request.body);
     const config = await schoolConfig(db, schoolId);
     const session = await findSession(db, schoolId, body.sessionId);
-    await requireEnrolled(db, schoolId, session.course_sis_key, body.studentId);
+    await requireEnrolledOn(db, schoolId, session.course_sis_key, body.studentId, session.session_date);
     if (body.attendedMinutes > session.minutes) {
       throw new ApiError(
         400,
@@ -141,8 +145,20 @@ export function registerAttendanceRoutes(app: FastifyInstance, db: Kysely<Databa
     const schoolId = routeSchool(request, reply);
     if (!schoolId) return reply;
     const body = parseInput(makeupBody, request.body);
-    await findCourse(db, schoolId, body.courseId);
-    await requireEnrolled(db, schoolId, body.courseId, body.studentId);
+    const [config, course] = await Promise.all([
+      schoolConfig(db, schoolId),
+      findCourse(db, schoolId, body.courseId),
+    ]);
+    const problem = makeupDateProblem(body.date, {
+      courseId: body.courseId,
+      courseStart: course.start_date,
+      courseEnd: course.end_date,
+      postingStart: config.posting.startDate,
+      today: campusToday(config),
+    });
+    if (problem) throw new ApiError(400, 'invalid-input', `date: ${problem}`, 'date');
+    await requireEnrolledOn(db, schoolId, body.courseId, body.studentId, body.date);
+    // The same course, student and date again replaces the minutes: that is how an entry is corrected.
     const makeup = {
       minutes: body.minutes,
       entered_by: body.enteredBy,
@@ -167,6 +183,29 @@ export function registerAttendanceRoutes(app: FastifyInstance, db: Kysely<Databa
     return reply
       .code(201)
       .send({ courseId: body.courseId, studentId: body.studentId, date: body.date, minutes: body.minutes });
+  });
+
+  // Removes a wrong entry; posting then sets the SIS's makeup record of that day to 0 minutes.
+  app.delete('/schools/:schoolId/makeup-minutes', async (request, reply) => {
+    const schoolId = routeSchool(request, reply);
+    if (!schoolId) return reply;
+    const key = parseInput(makeupKey, request.query);
+    const removed = await db
+      .deleteFrom('makeup_minutes')
+      .where('school_id', '=', schoolId)
+      .where('course_sis_key', '=', key.courseId)
+      .where('student_sis_id', '=', key.studentId)
+      .where('makeup_date', '=', key.date)
+      .returning('minutes')
+      .executeTakeFirst();
+    if (!removed) {
+      throw new ApiError(
+        404,
+        'not-found',
+        `No makeup minutes of student ${key.studentId} in course ${key.courseId} on ${key.date}.`,
+      );
+    }
+    return { ...key, removedMinutes: removed.minutes };
   });
 
   app.get('/schools/:schoolId/courses/:courseId/attendance', async (request, reply) => {

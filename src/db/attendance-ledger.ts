@@ -11,13 +11,25 @@ import type { Database } from './database';
 export const ledgerKey = (courseKey: string, studentId: string, date: string, type: string) =>
   `${courseKey}\u0000${studentId}\u0000${date}\u0000${type}`;
 
-/** The minutes the SIS last answered for, per ledger key, of some courses. */
+/** A makeup record the SIS was sent with minutes: it holds them until they are replaced. */
+export interface PostedMakeup {
+  courseKey: string;
+  studentId: string;
+  date: string;
+}
+
+/**
+ * The minutes the SIS last answered for, per ledger key, of some courses, and their makeup records
+ * sent with minutes (a removed makeup entry's record is set to 0 by posting).
+ */
 export async function ledgerMinutes(
   db: Kysely<Database>,
   schoolId: string,
   courseKeys: string[],
-): Promise<Map<string, { attended: number; absent: number }>> {
-  if (courseKeys.length === 0) return new Map();
+): Promise<{ minutes: Map<string, { attended: number; absent: number }>; makeups: PostedMakeup[] }> {
+  const minutes = new Map<string, { attended: number; absent: number }>();
+  const makeups: PostedMakeup[] = [];
+  if (courseKeys.length === 0) return { minutes, makeups };
   const rows = await db
     .selectFrom('attendance_ledger')
     .select([
@@ -31,12 +43,20 @@ export async function ledgerMinutes(
     .where('school_id', '=', schoolId)
     .where('course_sis_key', '=', sql<string>`ANY(${courseKeys}::text[])`)
     .execute();
-  return new Map(
-    rows.map((row) => [
-      ledgerKey(row.course_sis_key, row.student_sis_id, row.attendance_date, row.type),
-      { attended: row.attended_minutes, absent: row.absent_minutes },
-    ]),
-  );
+  for (const row of rows) {
+    minutes.set(ledgerKey(row.course_sis_key, row.student_sis_id, row.attendance_date, row.type), {
+      attended: row.attended_minutes,
+      absent: row.absent_minutes,
+    });
+    if (row.type === 'Makeup' && (row.attended_minutes > 0 || row.absent_minutes > 0)) {
+      makeups.push({
+        courseKey: row.course_sis_key,
+        studentId: row.student_sis_id,
+        date: row.attendance_date,
+      });
+    }
+  }
+  return { minutes, makeups };
 }
 
 export interface SisAnswer {

@@ -1,7 +1,8 @@
 /**
- * A course's attendance as CourseKey computes it: reads the closed sessions, active students,
- * check-ins, instructor edits and makeup minutes of some courses and applies the minutes rules
- * (src/coursekey/attendance-minutes.ts). Shared by the posting activities and the API's read.
+ * A course's attendance as CourseKey computes it: reads the closed sessions, the students enrolled
+ * on their dates (src/coursekey/enrollment-dates.ts), check-ins, instructor edits and makeup
+ * minutes of some courses and applies the minutes rules (src/coursekey/attendance-minutes.ts).
+ * Shared by the posting activities and the API's read.
  */
 import { sql, type Kysely } from 'kysely';
 import type { AttendanceMethod, SchoolConfig } from '../config/school-config';
@@ -14,6 +15,7 @@ import {
   type SessionAttendance,
   type SessionForMinutes,
 } from '../coursekey/attendance-minutes';
+import { coversDate, type EnrollmentDates } from '../coursekey/enrollment-dates';
 import type { Database } from './database';
 
 export interface ComputedRecord extends SessionAttendance {
@@ -58,13 +60,14 @@ export async function computeCourseAttendance(
       .where('school_id', '=', schoolId)
       .where('course_sis_key', '=', inCourses)
       .execute(),
+    // Dropped and withdrawn students too: they are posted for the dates their enrollment covered.
     db
       .selectFrom('course_members')
-      .select(['course_sis_key', 'user_sis_key'])
+      .select(['course_sis_key', 'user_sis_key', 'active', 'enrolled_from', 'enrolled_until'])
       .where('school_id', '=', schoolId)
       .where('course_sis_key', '=', inCourses)
       .where('role', '=', 'student')
-      .where('active', '=', true)
+      .where((eb) => eb.or([eb('active', '=', true), eb('enrolled_until', 'is not', null)]))
       .execute(),
     db
       .selectFrom('check_ins')
@@ -89,11 +92,16 @@ export async function computeCourseAttendance(
   const rules = new Map(
     courses.map((course) => [course.sis_key, methodRule(config, course.attendance_method)]),
   );
-  const studentsOf = new Map<string, string[]>();
+  const studentsOf = new Map<string, (EnrollmentDates & { id: string; active: boolean })[]>();
   for (const member of members) {
     if (!member.user_sis_key.startsWith(STUDENT_KEY_PREFIX)) continue;
     const list = studentsOf.get(member.course_sis_key) ?? [];
-    list.push(member.user_sis_key.slice(STUDENT_KEY_PREFIX.length));
+    list.push({
+      id: member.user_sis_key.slice(STUDENT_KEY_PREFIX.length),
+      active: member.active,
+      enrolledFrom: member.enrolled_from,
+      enrolledUntil: member.enrolled_until,
+    });
     studentsOf.set(member.course_sis_key, list);
   }
   // Per session, per student: nested maps, no key strings built per (session, student) pair.
@@ -137,7 +145,10 @@ export async function computeCourseAttendance(
   const records: ComputedRecord[] = [];
   for (const { courseKey, sessions: sameDay } of groups.values()) {
     const rule = rules.get(courseKey)!;
-    for (const studentId of studentsOf.get(courseKey) ?? []) {
+    const date = sameDay[0]!.date;
+    for (const student of studentsOf.get(courseKey) ?? []) {
+      if (!coversDate(student, date)) continue;
+      const studentId = student.id;
       const each = sameDay.map((session) =>
         sessionAttendance(
           session,

@@ -101,6 +101,10 @@ export interface CourseMembersTable {
   sis_status: string;
   status_date: LocalDate | null;
   active: boolean;
+  /** The dates a student's membership covers (src/coursekey/enrollment-dates.ts); null: from the start. */
+  enrolled_from: LocalDate | null;
+  /** The last date an inactive membership covers; null while active. */
+  enrolled_until: LocalDate | null;
   content_hash: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

@@ -23,6 +23,7 @@ import type {
 import type { Insertable, Selectable } from 'kysely';
 import type { PlannedSession } from '../coursekey/class-sessions';
 import type { MappedMethod } from '../coursekey/delivery-methods';
+import type { EnrollmentDates } from '../coursekey/enrollment-dates';
 
 type Row<T> = Insertable<T> & { sis_key: string; content_hash: string };
 
@@ -144,11 +145,21 @@ export function instructorRow(
 export const memberKey = (courseKey: string, role: 'student' | 'instructor', userSisKey: string) =>
   `${courseKey}:${role}:${userSisKey}`;
 
+/**
+ * The membership's dates are not hashed: they follow from the status and status date (hashed) and
+ * what is stored, so they change only with them.
+ */
+const datesColumns = (dates: EnrollmentDates) => ({
+  enrolled_from: dates.enrolledFrom,
+  enrolled_until: dates.enrolledUntil,
+});
+
 /** An enrollment of a student the SIS does not know (`studentFound` false) is never an active member. */
 export function studentMemberRow(
   schoolId: string,
   courseKey: string,
   enrollment: Enrollment,
+  dates: EnrollmentDates,
   studentFound = true,
 ): Row<CourseMembersTable> & { active: boolean } {
   const user = studentKey(enrollment.studentId);
@@ -164,6 +175,7 @@ export function studentMemberRow(
       status_date: enrollment.statusDate ?? null,
       active: studentFound && isActiveEnrollment(enrollment),
     }),
+    ...datesColumns(dates),
   };
 }
 
@@ -185,12 +197,17 @@ export function instructorMemberRow(
       status_date: null,
       active,
     }),
+    ...datesColumns({ enrolledFrom: null, enrolledUntil: null }),
   };
 }
 
-/** A membership the SIS no longer lists: kept, inactive, so attendance history stays attached. */
+/**
+ * A membership the SIS no longer lists: kept, inactive, so attendance history stays attached. It
+ * covers the dates up to `today`, when the sync saw it gone.
+ */
 export function vanishedMemberRow(
   member: Selectable<CourseMembersTable>,
+  today: string,
 ): Row<CourseMembersTable> & { active: boolean } {
   return {
     school_id: member.school_id,
@@ -203,6 +220,10 @@ export function vanishedMemberRow(
       sis_status: 'Not listed by SIS',
       status_date: member.status_date,
       active: false,
+    }),
+    ...datesColumns({
+      enrolledFrom: member.enrolled_from,
+      enrolledUntil: member.role === 'student' ? (member.enrolled_until ?? today) : null,
     }),
   };
 }

@@ -4,6 +4,7 @@ import {
   attendanceRecord,
   lastDateAttended,
   type AttendanceRecord,
+  type Enrollment,
   type LastDateAttended,
   type PostAttendanceResponse,
 } from '../campus-cloud/schemas';
@@ -45,6 +46,18 @@ export interface AttendanceSnapshot {
 
 const ATTENDING_STATUSES = new Set(['Registered', 'Completed']);
 
+/**
+ * Whether an enrollment covers a date: a Registered one from its status date (the registration
+ * date), a Completed one throughout, a Dropped or Withdrawn one up to its status date (the
+ * attendance before a withdrawal is what aid refunds are computed from).
+ */
+function enrolledOn(enrollment: Enrollment, date: string): boolean {
+  if (ATTENDING_STATUSES.has(enrollment.status)) {
+    return enrollment.status !== 'Registered' || !enrollment.statusDate || date >= enrollment.statusDate;
+  }
+  return enrollment.statusDate !== undefined && date <= enrollment.statusDate;
+}
+
 /** Why the SIS would refuse this record, or undefined when it is acceptable. */
 function rejectionOf(record: AttendanceRecord, index: DatasetIndex): string | undefined {
   const total = record.attendedMinutes + record.absentMinutes;
@@ -61,8 +74,10 @@ function rejectionOf(record: AttendanceRecord, index: DatasetIndex): string | un
     return `date ${record.date} is outside section "${section.sectionCode}" (${section.startDate ?? '…'} to ${section.endDate ?? '…'})`;
   }
   const enrollment = index.enrollment(record.scheduledCourseId, record.studentId);
-  if (!enrollment || !ATTENDING_STATUSES.has(enrollment.status)) {
-    const why = enrollment ? ` (enrollment status ${enrollment.status})` : '';
+  if (!enrollment || !enrolledOn(enrollment, record.date)) {
+    const why = enrollment
+      ? ` on ${record.date} (enrollment status ${enrollment.status}${enrollment.statusDate ? ` since ${enrollment.statusDate}` : ''})`
+      : '';
     return `student "${record.studentId}" is not enrolled in section "${section.sectionCode}"${why}`;
   }
   return undefined;

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/accounts/api-keys';
 import { projectRoot } from '../../src/infra/paths';
 import { createHttpServer } from '../../src/http/server';
+import { storeSchoolConfig } from '../../src/client/school-schedules';
+import { campusToday } from '../../src/coursekey/sync-window';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 
 let env: TestEnvironment;
@@ -76,7 +78,12 @@ after(async () => {
   await env?.close();
 });
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, key: string | undefined, payload?: object) =>
+const call = (
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  key: string | undefined,
+  payload?: object,
+) =>
   http.inject({
     method,
     url: `/api/v1${url}`,
@@ -267,4 +274,177 @@ test('`api-key create` prints a key once and stores only its hash; `api-key revo
   assert.equal((await call('GET', `${school()}/courses/${session.course}/attendance`, key)).statusCode, 200);
   await run('revoke', '--id', id!);
   assert.equal((await call('GET', `${school()}/courses/${session.course}/attendance`, key)).statusCode, 401);
+});
+
+test("a withdrawn student's sessions up to the status date can still be edited, and the edit is posted; later ones cannot", async () => {
+  const other = await env.db
+    .selectFrom('course_members')
+    .select('user_sis_key')
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', session.course)
+    .where('role', '=', 'student')
+    .where('active', '=', true)
+    .where('user_sis_key', '!=', `student:${session.student}`)
+    .executeTakeFirstOrThrow();
+  const studentId = other.user_sis_key.slice('student:'.length);
+  env.simulator.mutate({
+    op: 'setEnrollmentStatus',
+    scheduledCourseId: session.course,
+    studentId,
+    status: 'Withdrawn',
+  });
+  await runSync(env);
+  const { statusDate } = env.simulator
+    .getDataset()
+    .enrollments[session.course]!.find((e) => e.studentId === studentId)!;
+
+  const edit = await call('PUT', `${school()}/attendance-edits`, keyA, {
+    sessionId: session.id,
+    studentId,
+    attendedMinutes: 7,
+    editedBy: 'instructor 7',
+  });
+  assert.equal(edit.statusCode, 200, edit.body);
+  const later = await env.db
+    .selectFrom('class_sessions')
+    .select(['sis_key', 'session_date'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', session.course)
+    .where('session_date', '>', statusDate!)
+    .executeTakeFirstOrThrow();
+  const refused = await call('PUT', `${school()}/attendance-edits`, keyA, {
+    sessionId: later.sis_key,
+    studentId,
+    attendedMinutes: 7,
+    editedBy: 'instructor 7',
+  });
+  assert.equal(refused.statusCode, 422, refused.body);
+  assert.equal(refused.json().error.code, 'not-enrolled');
+
+  await runSync(env);
+  const { session_date: date } = await env.db
+    .selectFrom('class_sessions')
+    .select('session_date')
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', session.id)
+    .executeTakeFirstOrThrow();
+  const posted = env.simulator
+    .getAttendance()
+    .records.find(
+      (r) =>
+        r.scheduledCourseId === session.course &&
+        r.studentId === studentId &&
+        r.date === date &&
+        r.type === 'Regular',
+    );
+  assert.equal(posted?.attendedMinutes, 7, 'the SIS holds the edited minutes');
+});
+
+test('makeup minutes outside the course, before the posting start date or in the future are refused', async () => {
+  const course = await env.db
+    .selectFrom('courses')
+    .select(['start_date', 'end_date'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', session.course)
+    .executeTakeFirstOrThrow();
+  const today = campusToday(env.config);
+  const dayAfter = (date: string) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const dayBefore = (date: string) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const before = await stored('makeup_minutes');
+  const makeup = (date: string) =>
+    call('POST', `${school()}/makeup-minutes`, keyA, {
+      courseId: session.course,
+      studentId: session.student,
+      date,
+      minutes: 30,
+      enteredBy: 'registrar',
+    });
+  const refusals: [string, RegExp][] = [
+    ['1900-01-01', /before course .* starts/],
+    ['2099-01-01', /after course .* ends/],
+    [dayBefore(course.start_date!), /before course .* starts/],
+    [dayAfter(today), /in the future/],
+  ];
+  // Only when the course runs past today does a future date within it exist.
+  if (course.end_date! <= today) refusals.pop();
+  const goLive = dayAfter(course.start_date!);
+  await storeSchoolConfig(env.db, { ...env.config, posting: { ...env.config.posting, startDate: goLive } });
+  try {
+    refusals.push([course.start_date!, /before the school's posting start date/]);
+    for (const [date, reason] of refusals) {
+      const response = await makeup(date);
+      assert.equal(response.statusCode, 400, `${date}: ${response.body}`);
+      assert.equal(response.json().error.field, 'date');
+      assert.match(response.json().error.message, /^date: /);
+      assert.match(response.json().error.message, reason);
+    }
+  } finally {
+    await storeSchoolConfig(env.db, env.config);
+  }
+  assert.equal(await stored('makeup_minutes'), before, 'nothing stored');
+  assert.equal((await makeup(course.start_date!)).statusCode, 201, 'a day of the course already past');
+});
+
+test('a wrong makeup entry is corrected or removed through the API, and the SIS then holds the corrected value', async () => {
+  const { start_date: date } = await env.db
+    .selectFrom('courses')
+    .select('start_date')
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', session.course)
+    .executeTakeFirstOrThrow();
+  const key = { courseId: session.course, studentId: session.student, date: date! };
+  const enter = (minutes: number) =>
+    call('POST', `${school()}/makeup-minutes`, keyA, { ...key, minutes, enteredBy: 'registrar' });
+  const inSis = () =>
+    env.simulator
+      .getAttendance()
+      .records.find(
+        (r) =>
+          r.scheduledCourseId === key.courseId &&
+          r.studentId === key.studentId &&
+          r.date === key.date &&
+          r.type === 'Makeup',
+      );
+  const remove = () =>
+    call('DELETE', `${school()}/makeup-minutes?${new URLSearchParams(key).toString()}`, keyA);
+
+  assert.equal((await enter(300)).statusCode, 201);
+  await runSync(env);
+  assert.equal(inSis()?.attendedMinutes, 300);
+
+  assert.equal((await enter(45)).statusCode, 201, 'the same day again replaces the minutes');
+  await runSync(env);
+  assert.equal(inSis()?.attendedMinutes, 45, 'the SIS holds the corrected value');
+
+  const removed = await remove();
+  assert.equal(removed.statusCode, 200, removed.body);
+  assert.equal(removed.json().removedMinutes, 45);
+  assert.equal((await remove()).statusCode, 404, 'nothing left to remove');
+  await runSync(env);
+  assert.deepEqual(
+    { attended: inSis()?.attendedMinutes, absent: inSis()?.absentMinutes },
+    { attended: 0, absent: 0 },
+    'the SIS record of a removed entry holds no minutes',
+  );
+  const ledger = await env.db
+    .selectFrom('attendance_ledger')
+    .select(['attended_minutes', 'status'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('course_sis_key', '=', key.courseId)
+    .where('student_sis_id', '=', key.studentId)
+    .where('attendance_date', '=', key.date)
+    .where('type', '=', 'Makeup')
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(ledger, { attended_minutes: 0, status: 'accepted' });
+  const callsBefore = env.simulator.getCalls().length;
+  await runSync(env);
+  assert.ok(
+    env.simulator
+      .getCalls()
+      .slice(callsBefore)
+      .every((c) => !c.records.some((r) => r.type === 'Makeup' && r.studentId === key.studentId)),
+    'and it is not sent again',
+  );
 });

@@ -7,6 +7,7 @@ import { generateCheckIns } from '../../src/simulator/generate-check-ins';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { assertNoPersonalDataIn, historyText, workflowHistories } from '../support/histories';
 import { computedAttendance } from '../support/computed-attendance';
+import { absent, addEveningSection, present, type EveningSection } from '../support/evening-section';
 
 let env: TestEnvironment;
 type RunResult = Awaited<ReturnType<typeof SyncWorkflow>>;
@@ -360,6 +361,63 @@ test('a course is computed again when a session of it closes or its roster chang
   } finally {
     await storeSchoolConfig(env.db, env.config);
   }
+});
+
+/** W registered before the term, L mid-term: the dated-membership tests follow them in a section of their own. */
+let evening: EveningSection;
+let W: string;
+let L: string;
+
+test('a student added mid-term is posted from the registration date on, not absent before it', async () => {
+  const [first, second] = env.simulator.getDataset().students;
+  W = first!.studentId;
+  L = second!.studentId;
+  evening = await addEveningSection(env, 'EVENING-POSTING', (week) => [
+    { studentId: W, registeredOn: week(-5) },
+    { studentId: L, registeredOn: week(-1) },
+  ]);
+  const { week } = evening;
+  const callsBefore = env.simulator.getCalls().length;
+  await sync();
+  assert.deepEqual(evening.sisRecords(W), [absent(week(-3)), absent(week(-2)), absent(week(-1))]);
+  assert.deepEqual(evening.sisRecords(L), [absent(week(-1))], 'nothing before the registration date');
+  assert.deepEqual(evening.sisRejections(callsBefore), []);
+});
+
+test("a student withdrawn between a session's close and the next posting is posted for every session up to the status date, LDA included", async () => {
+  const { sectionId, week } = evening;
+  // W attends last week's session and tonight's; tonight's ends, W withdraws, and only then does the
+  // next posting run. A session of the week after closes too: W is no longer enrolled for it.
+  await evening.attend(W, week(-1));
+  await evening.endSessions([week(0)], new Date(Date.now() - 5 * 60_000));
+  await evening.endSessions([week(1)], new Date(Date.now() - 60_000));
+  await evening.attend(W, week(0));
+  env.simulator.mutate({
+    op: 'setEnrollmentStatus',
+    scheduledCourseId: sectionId,
+    studentId: W,
+    status: 'Withdrawn',
+  });
+  const callsBefore = env.simulator.getCalls().length;
+  await sync();
+
+  assert.deepEqual(
+    evening.sisRecords(W),
+    [absent(week(-3)), absent(week(-2)), present(week(-1)), present(week(0))],
+    'every session up to the status date, and none after',
+  );
+  assert.equal(evening.sisLastDateAttended(W), week(0), 'the LDA aid refunds are computed from');
+  assert.deepEqual(evening.sisRecords(L), [absent(week(-1)), absent(week(0)), absent(week(1))]);
+  assert.deepEqual(evening.sisRejections(callsBefore), [], 'the SIS accepts all of it');
+  // The registration date outlived the withdrawal, which ends the membership.
+  const member = await env.db
+    .selectFrom('course_members')
+    .select(['active', 'enrolled_from', 'enrolled_until'])
+    .where('school_id', '=', env.config.schoolId)
+    .where('sis_key', '=', `${sectionId}:student:student:${W}`)
+    .executeTakeFirstOrThrow();
+  const { statusDate } = env.simulator.getDataset().enrollments[sectionId]!.find((e) => e.studentId === W)!;
+  assert.deepEqual(member, { active: false, enrolled_from: week(-5), enrolled_until: statusDate });
 });
 
 test('posting histories hold a course cursor and counts, no student data', async () => {

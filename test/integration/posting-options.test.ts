@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { after, before, test } from 'node:test';
 import { editWindowClosesAt } from '../../src/coursekey/attendance-minutes';
 import { computedAttendance } from '../support/computed-attendance';
+import { absent, addEveningSection, present } from '../support/evening-section';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 
 let env: TestEnvironment;
@@ -82,4 +83,47 @@ test('a posting start date and waiting for the edit window: nothing earlier, not
   }
   assert.ok(ended > 0, 'sessions that ended but are still editable exist, and were held back');
   assert.ok(beforeStart > 0, 'sessions before the start date exist, and were left out');
+});
+
+test('after the edit window: a student withdrawn while their sessions are still editable is posted for them once the window closes, LDA included', async () => {
+  const [first, second] = env.simulator.getDataset().students;
+  const W = first!.studentId;
+  const L = second!.studentId;
+  const evening = await addEveningSection(env, 'EVENING-OPTIONS', (week) => [
+    { studentId: W, registeredOn: week(-5) },
+    { studentId: L, registeredOn: week(-1) },
+  ]);
+  const { sectionId, week } = evening;
+  const windowDays = env.config.attendanceMethods.Classroom!.instructorEditWindowDays;
+  const daysAgo = (days: number, minutes: number) =>
+    new Date(Date.now() - days * 86_400_000 - minutes * 60_000);
+  const callsBefore = env.simulator.getCalls().length;
+  await runSync(env);
+  // Three weeks ago is before the posting start date; last week's session is still editable.
+  assert.deepEqual(evening.sisRecords(W), [absent(week(-2))]);
+
+  // W attended last week; W withdraws today, while that session is still editable.
+  await evening.attend(W, week(-1));
+  env.simulator.mutate({
+    op: 'setEnrollmentStatus',
+    scheduledCourseId: sectionId,
+    studentId: W,
+    status: 'Withdrawn',
+  });
+  await runSync(env);
+  assert.deepEqual(evening.sisRecords(W), [absent(week(-2))], 'nothing posted while still editable');
+
+  // The edit windows of last week's session and of today's (attended) close.
+  await evening.endSessions([week(-1)], daysAgo(windowDays, 60));
+  await evening.endSessions([week(0)], daysAgo(windowDays, 5));
+  await evening.attend(W, week(0));
+  await runSync(env);
+  assert.deepEqual(evening.sisRecords(W), [absent(week(-2)), present(week(-1)), present(week(0))]);
+  assert.equal(evening.sisLastDateAttended(W), week(0));
+  assert.deepEqual(
+    evening.sisRecords(L),
+    [absent(week(-1)), absent(week(0))],
+    'the late add from registration on',
+  );
+  assert.deepEqual(evening.sisRejections(callsBefore), []);
 });

@@ -131,6 +131,7 @@ test('PostAttendance accepts, rejects with a reason, and replaces by key', async
   const section = dataset.sections.find((s) => s.status === 'Active' && s.startDate! <= ANCHOR)!;
   const enrolled = dataset.enrollments[section.scheduledCourseId]!.filter((e) => e.status === 'Registered');
   const dropped = dataset.enrollments[section.scheduledCourseId]!.find((e) => e.status !== 'Registered');
+  const enrolledUntilDrop = dropped?.statusDate && dropped.statusDate >= section.startDate!;
   const record = (externalId: string, extra: Partial<AttendanceRecord> = {}): AttendanceRecord => ({
     externalId,
     scheduledCourseId: section.scheduledCourseId,
@@ -150,13 +151,18 @@ test('PostAttendance accepts, rejects with a reason, and replaces by key', async
     record('too-early', { date: '2000-01-01' }),
     record('too-many-minutes', { attendedMinutes: 1000, absentMinutes: 500 }),
     record('negative', { attendedMinutes: -5 }),
-    ...(dropped ? [record('dropped', { studentId: dropped.studentId })] : []),
+    // A dropped or withdrawn student was enrolled up to the status date, not after it.
+    ...(dropped ? [record('dropped', { studentId: dropped.studentId, date: section.endDate! })] : []),
+    ...(enrolledUntilDrop
+      ? [record('before-drop', { studentId: dropped!.studentId, date: dropped!.statusDate! })]
+      : []),
   ];
   const first = (await (await postAttendance(batch)).json()) as {
     results: Array<{ externalId: string; status: string; attendanceId?: string; message?: string }>;
   };
   const byId = new Map(first.results.map((r) => [r.externalId, r]));
   assert.equal(byId.get('ok-1')?.status, 'Accepted');
+  if (enrolledUntilDrop) assert.equal(byId.get('before-drop')?.status, 'Accepted');
   for (const rejected of [
     'outsider',
     'too-early',
