@@ -1,7 +1,8 @@
 /**
  * The enablement dry run, run as integration staff run it (`npm run dry-run -- --config <file>`),
  * against a school whose SIS has one violation of every rule and pending changes: CourseKey's
- * tables stay exactly as they were, and the report lists every problem.
+ * tables stay exactly as they were, and the report lists every problem. A school not enabled yet
+ * gets its report too; what retrying cannot fix ends the command at once in one sentence.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
