@@ -23,6 +23,7 @@ const mayImport = {
   dashboard: ['accounts', 'api', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   client: [
     'accounts',
+    'campus-cloud',
     'config',
     'coursekey',
     'db',

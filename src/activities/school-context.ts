@@ -3,11 +3,10 @@
  * and a Campus Cloud client with the school's request budget. Credentials are resolved here, in
  * the worker, from the references in the configuration: they never travel through Temporal.
  */
-import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import { CampusCloudClient } from '../campus-cloud/client';
+import { resolveCredentials } from '../config/credentials';
 import { ConfigError, parseSchoolConfig } from '../config/load-school-config';
 import type { SchoolConfig } from '../config/school-config';
 import { contentHash } from '../mapping/content-hash';
@@ -21,29 +20,6 @@ export interface SchoolContext {
   dryRun: boolean;
   /** Where the run's issues and counts go. */
   target: RunTarget;
-}
-
-const secretsFile = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
-function resolveCredentials(config: SchoolConfig): { username: string; password: string } {
-  const ref = config.sis.credentials;
-  if ('secretsFile' in ref) {
-    const parsed = secretsFile.safeParse(JSON.parse(readFileSync(ref.secretsFile, 'utf8')));
-    if (!parsed.success) {
-      throw new ConfigError(
-        `${ref.secretsFile}: expected {"username": "...", "password": "..."} for school ${config.schoolId}.`,
-      );
-    }
-    return parsed.data;
-  }
-  const username = process.env[ref.usernameEnv];
-  const password = process.env[ref.passwordEnv];
-  if (!username || !password) {
-    throw new ConfigError(
-      `School ${config.schoolId}: set the environment variables ${ref.usernameEnv} and ${ref.passwordEnv} for the worker (the SIS service account).`,
-    );
-  }
-  return { username, password };
 }
 
 /**
@@ -90,7 +66,7 @@ export class SchoolContexts {
     if (!client) {
       client = new CampusCloudClient({
         baseUrl: config.sis.baseUrl,
-        ...resolveCredentials(config),
+        ...resolveCredentials(config, 'the worker'),
         timeoutMs: config.sis.requestTimeoutMs,
         limit: pLimit(config.sis.maxConcurrentRequests),
       });

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
 import type { Database, RunStatus } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
@@ -35,7 +36,17 @@ export function createSyncRunActivities(db: Kysely<Database>) {
         })
         .onConflict((conflict) => conflict.column('temporal_run_id').doUpdateSet({ status: 'running' }))
         .returning('id')
-        .executeTakeFirstOrThrow();
+        .executeTakeFirstOrThrow()
+        .catch((err: unknown) => {
+          // Only a real run needs an enabled school (a dry run's is usually not enabled yet); retrying cannot enable it.
+          if ((err as { constraint?: string }).constraint === 'sync_runs_enabled_school_id_fkey') {
+            throw ApplicationFailure.nonRetryable(
+              `School ${input.schoolId} is not enabled. Run \`npm run cli -- enable --config <file>\`.`,
+              'SchoolNotEnabled',
+            );
+          }
+          throw err;
+        });
       return row.id;
     },
 

@@ -3,20 +3,24 @@
  * schedule), start a sync now, show a school's status, apply migrations. Talks to the same
  * PostgreSQL and Temporal as the worker (embedded defaults, or DATABASE_URL / TEMPORAL_ADDRESS).
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { Command } from 'commander';
 import { apiKeyCommand } from './api-key-command';
 import { adminCommand } from './admin-command';
+import { resolveCredentials } from '../config/credentials';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { useSimulatorServiceAccount } from '../infra/local-defaults';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
 import { describeCounts } from '../workflows/deactivation-approval';
-import type { SyncWorkflow } from '../workflows/sync';
+import { rootCause, type SyncWorkflow } from '../workflows/sync';
+import { scheduleId, scheduleState } from '../temporal/schedules';
 import { approveHeldDeactivations } from './approvals';
 import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
-import { schoolStatus } from '../read-model/school-status';
+import { failedRunMessage, schoolStatus } from '../read-model/school-status';
+import { preflightSis } from './sis-preflight';
 
 async function withParts<T>(
   body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>,
@@ -53,8 +57,19 @@ program
   .description('enable a school: store its configuration and create or update its schedule sync:<schoolId>')
   .requiredOption('-c, --config <file>', 'School Configuration file (JSON)')
   .option('--paused', 'create the schedule paused')
-  .action(async (options: { config: string; paused?: boolean }) => {
+  .option('--skip-preflight', "skip the call to the school's SIS (when it is not reachable from here yet)")
+  .action(async (options: { config: string; paused?: boolean; skipPreflight?: boolean }) => {
     const config = loadSchoolConfig(options.config);
+    useSimulatorServiceAccount(config);
+    const credentials = resolveCredentials(config, options.config);
+    if (options.skipPreflight) {
+      console.log(`Preflight skipped: ${config.sis.baseUrl} was not called.`);
+    } else {
+      const { terms } = await preflightSis(config, credentials, options.config);
+      console.log(
+        `Preflight: ${config.sis.baseUrl} accepted the service account and lists ${terms} terms for campus ${config.campusId}.`,
+      );
+    }
     await withParts(async ({ db, client }) => {
       await migrateToLatest(db);
       const result = await enableSchool(db, client, config, { paused: options.paused });
@@ -69,13 +84,39 @@ program
   .description('start a sync of a school now (through its schedule; a run in progress is reused)')
   .requiredOption('-s, --school <id>', 'School ID')
   .option('--no-wait', 'return once the run has started')
+  .option('--force', 'run even though the schedule is paused')
   .option('--json', 'print the result as JSON')
-  .action(async (options: { school: string; wait: boolean; json?: boolean }) => {
-    await withParts(async ({ client }) => {
+  .action(async (options: { school: string; wait: boolean; force?: boolean; json?: boolean }) => {
+    await withParts(async ({ db, client }) => {
+      const schedule = await scheduleState(client, options.school);
+      if (!schedule) {
+        throw new Error(
+          `School ${options.school} has no schedule ${scheduleId(options.school)}. Run \`npm run cli -- enable --config <file>\` first.`,
+        );
+      }
+      if (schedule.paused) {
+        const why = schedule.note ? ` ("${schedule.note}")` : '';
+        if (!options.force) {
+          throw new Error(
+            `Schedule ${schedule.id} is paused${why}: no run started. Resume it, or pass --force to run once anyway.`,
+          );
+        }
+        console.error(`Warning: schedule ${schedule.id} is paused${why}; running once anyway (--force).`);
+      }
       const workflowId = await triggerSync(client, options.school);
       if (!options.json) console.log(`Run ${workflowId}\n  ${workflowUrl(workflowId)}`);
       if (!options.wait) return;
-      const summary = await client.workflow.getHandle<typeof SyncWorkflow>(workflowId).result();
+      let summary: Awaited<ReturnType<typeof SyncWorkflow>>;
+      try {
+        summary = await client.workflow.getHandle<typeof SyncWorkflow>(workflowId).result();
+      } catch (err) {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+        // The reason as `status` shows it: what the run recorded, else what failed the workflow.
+        const reason = (await failedRunMessage(db, workflowId)) ?? rootCause(err);
+        if (options.json)
+          console.log(JSON.stringify({ workflowId, status: 'failed', message: reason }, null, 2));
+        throw new Error(`Run ${workflowId} failed: ${reason}`);
+      }
       console.log(
         options.json ? JSON.stringify({ workflowId, ...summary }, null, 2) : formatRunCounts(summary.counts),
       );
@@ -114,7 +155,11 @@ program.addCommand(adminCommand());
 program.addCommand(apiKeyCommand());
 
 async function main() {
+  // A request that never settles (fetch to a port it refuses, e.g. 9) would otherwise end the process
+  // with 0 once nothing is left to run, as if the command had succeeded.
+  process.exitCode = 1;
   await program.parseAsync(process.argv);
+  process.exitCode = 0;
 }
 
 main().catch((err) => {

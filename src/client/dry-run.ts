@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCounts } from '../db/run-bookkeeping';
+import { resolveCredentials } from '../config/credentials';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
@@ -25,6 +26,7 @@ import {
 } from '../temporal/connection';
 import { createWorker } from '../workers/create-worker';
 import { EnablementDryRunWorkflow } from '../workflows/enablement-dry-run';
+import { rootCause } from '../workflows/sync';
 import { buildDryRunReport, renderDryRunMarkdown } from './dry-run-report';
 
 const options = new Command('npm run dry-run --')
@@ -53,7 +55,11 @@ async function progressLine(
 async function main(): Promise<number> {
   const config = loadSchoolConfig(options.config);
   useSimulatorServiceAccount(config);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The worker below runs in this shell, so the credentials must resolve here: say so before starting.
+  resolveCredentials(config, options.config);
+  // A failed activity is the run's outcome, told below in one sentence: the worker's warnings with
+  // their stack traces would bury it. Errors of the worker itself still show.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 
   const db = createDb();
   let connection: Connection;
@@ -99,9 +105,7 @@ async function main(): Promise<number> {
     try {
       await result;
     } catch (err) {
-      console.error(
-        `The dry run failed: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
-      );
+      console.error(rootCause(err));
       return 1;
     }
 

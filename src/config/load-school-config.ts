@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { schoolConfigSchema, type SchoolConfig } from './school-config';
+import { unknownKeyFix } from './unknown-keys';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -23,10 +24,17 @@ export function loadSchoolConfig(file: string): SchoolConfig {
 export function parseSchoolConfig(raw: unknown, source: string): SchoolConfig {
   const result = schoolConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+  const fieldName = (path: readonly PropertyKey[]) =>
+    path.length ? path.map(String).join('.') : '(top level)';
+  const lines = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map(
+        (key) =>
+          `  - field "${fieldName([...issue.path, key])}": ${unknownKeyFix(schoolConfigSchema, issue.path, key)}`,
+      );
+    }
     const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-    return `  - field "${field}": ${missing ? 'is required; add it' : issue.message}`;
+    return [`  - field "${fieldName(issue.path)}": ${missing ? 'is required; add it' : issue.message}`];
   });
   throw new ConfigError(`${source}: invalid School Configuration\n${lines.join('\n')}`);
 }

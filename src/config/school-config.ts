@@ -1,6 +1,7 @@
 /**
  * The School Configuration file: one per CourseKey School ID. It holds *references* to
  * credentials (environment variable names or a secrets file), never the secrets themselves.
+ * Every object is strict: a misspelt key is an error, not a setting silently left at its default.
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -10,12 +11,12 @@ const ianaZone = z.string().refine((zone) => DateTime.local().setZone(zone).isVa
 });
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'use a duration such as "1h", "30m" or "90s"');
 
-const window = z.object({
+const window = z.strictObject({
   beforeMinutes: z.number().int().min(0).max(240),
   afterMinutes: z.number().int().min(0).max(240),
 });
 
-export const attendanceMethodSchema = z.object({
+export const attendanceMethodSchema = z.strictObject({
   modality: z.enum(['in-person', 'online', 'blended']),
   verification: z.enum(['sound', 'gps', 'qr', 'face-scan']),
   checkInWindow: window.describe('minutes before/after the session start when check-in is allowed'),
@@ -28,7 +29,7 @@ export const attendanceMethodSchema = z.object({
 
 const credentials = z.union(
   [
-    z.object({
+    z.strictObject({
       usernameEnv: z
         .string()
         .regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. "SIS_USERNAME"'),
@@ -36,7 +37,7 @@ const credentials = z.union(
         .string()
         .regex(/^[A-Z_][A-Z0-9_]*$/, 'name an environment variable, e.g. "SIS_PASSWORD"'),
     }),
-    z.object({ secretsFile: z.string().min(1) }),
+    z.strictObject({ secretsFile: z.string().min(1) }),
   ],
   {
     error:
@@ -45,7 +46,7 @@ const credentials = z.union(
 );
 
 export const schoolConfigSchema = z
-  .object({
+  .strictObject({
     schoolId: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use lowercase letters, digits and dashes, e.g. "acme-main"'),
@@ -53,7 +54,7 @@ export const schoolConfigSchema = z
     campusId: z.string().min(1),
     timeZone: ianaZone,
     environment: z.enum(['test', 'production']),
-    sis: z.object({
+    sis: z.strictObject({
       baseUrl: z.url({
         message: 'must be the Campus Cloud API base URL, e.g. "https://sis.example.edu/api"',
       }),
@@ -64,7 +65,7 @@ export const schoolConfigSchema = z
     }),
     deliveryMethods: z
       .array(
-        z.object({
+        z.strictObject({
           sisId: z.string().optional(),
           sisName: z.string().optional(),
           attendanceMethod: z.string().min(1),
@@ -73,16 +74,16 @@ export const schoolConfigSchema = z
       .min(1, 'map at least one SIS delivery method to an attendance method'),
     attendanceMethods: z.record(z.string(), attendanceMethodSchema),
     syncWindow: z
-      .object({
+      .strictObject({
         daysBeforeStart: z.number().int().min(0).max(365).default(21),
         daysAfterEnd: z.number().int().min(0).max(365).default(14),
       })
       .prefault({}),
     schedule: z
-      .object({ interval: duration.default('1h'), catchupWindow: duration.default('10m') })
+      .strictObject({ interval: duration.default('1h'), catchupWindow: duration.default('10m') })
       .prefault({}),
     posting: z
-      .object({
+      .strictObject({
         /**
          * The school's go-live with CourseKey (a campus date): sessions and makeup minutes before it are
          * never posted, so a school enabled mid-term gets no absences for the weeks before it used CourseKey.
@@ -93,7 +94,7 @@ export const schoolConfigSchema = z
       })
       .prefault({}),
     safety: z
-      .object({
+      .strictObject({
         maxDeactivationShare: z.number().min(0).max(1).default(0.1),
         /** How long a run with held deactivations waits for approval; keep it below the interval. */
         approvalWait: duration.default('45m'),
@@ -102,7 +103,25 @@ export const schoolConfigSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
+    // One SIS delivery method, one mapping: with two, which attendance method applies is a guess.
+    const firstMapping = new Map<string, number>();
+    const mappedOnce = (key: 'sisId' | 'sisName', value: string | undefined, index: number) => {
+      if (value === undefined) return;
+      const seen = `${key}:${key === 'sisName' ? value.toLowerCase() : value}`;
+      const first = firstMapping.get(seen);
+      if (first === undefined) {
+        firstMapping.set(seen, index);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deliveryMethods', index, key],
+        message: `SIS delivery method "${value}" is already mapped by deliveryMethods.${first}; map each SIS delivery method once (remove or merge one of them)`,
+      });
+    };
     config.deliveryMethods.forEach((mapping, index) => {
+      mappedOnce('sisId', mapping.sisId, index);
+      mappedOnce('sisName', mapping.sisName, index);
       if (!mapping.sisId && !mapping.sisName) {
         ctx.addIssue({
           code: 'custom',

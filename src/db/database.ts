@@ -142,6 +142,8 @@ export interface SyncRunsTable {
   /** The configuration a dry run ran with (a dry-run school need not be enabled). */
   config: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   held_deactivations: JSONColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  /** school_id of a real run (null for a dry run): the key to schools, which a dry run's school need not be in. */
+  enabled_school_id: ColumnType<string | null, never, never>;
 }
 
 export interface SyncRunCountsTable {

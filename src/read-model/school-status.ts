@@ -42,6 +42,8 @@ export async function schoolStatus(
     .selectFrom('sync_runs')
     .selectAll()
     .where('school_id', '=', schoolId)
+    // The run history is of real runs: a dry run changed nothing (its report is its record).
+    .where('kind', '=', 'sync')
     .orderBy('started_at', 'desc')
     .limit(recentRuns)
     .execute();
@@ -87,4 +89,19 @@ export async function schoolStatus(
     records,
     openIssues,
   };
+}
+
+/** What a failed run recorded as its reason (as the status shows it), by its workflow id. */
+export async function failedRunMessage(
+  db: Kysely<Database>,
+  workflowId: string,
+): Promise<string | undefined> {
+  const run = await db
+    .selectFrom('sync_runs')
+    .select('message')
+    .where('workflow_id', '=', workflowId)
+    .where('status', '=', 'failed')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return run?.message ?? undefined;
 }
