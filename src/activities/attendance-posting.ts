@@ -32,7 +32,7 @@ import { makeupAttendance } from '../coursekey/attendance-minutes';
 import { computeCourseAttendance, type ComputedRecord } from '../db/course-attendance';
 import type { Database } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
-import { withHeartbeat } from './heartbeat';
+import { chunked } from './chunked';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
 
@@ -78,12 +78,6 @@ function toSisRecord(record: ComputedRecord): PostAttendanceRequest['records'][n
     absentMinutes: record.absent,
     type: record.type,
   };
-}
-
-function chunked<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
-    items.slice(i * size, (i + 1) * size),
-  );
 }
 
 /** Computes some courses' attendance as of `now` and keeps, per course, the records the ledger does not hold. */
@@ -139,120 +133,118 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
       afterCourse: string | null;
       maxCalls: number;
     }): Promise<PostingProgress> {
-      return withSisFailures(() =>
-        withHeartbeat(async () => {
-          const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
-          const { schoolId, syncRunId } = input;
-          const progress: PostingProgress = {
-            afterCourse: input.afterCourse,
-            done: false,
-            courses: 0,
-            computed: 0,
-            posted: 0,
-            accepted: 0,
-            rejected: 0,
-            requests: 0,
-          };
-          // A dry run reports what the SIS holds; it never writes to it.
-          if (dryRun) return { ...progress, done: true };
-          const { cancellationSignal } = Context.current();
-          const budgetEndsAt = Date.now() + ATTEMPT_BUDGET_MS;
-          // Answers an attempt that died left in the journal count before anything is compared.
-          await moveJournalToLedger(db, schoolId);
-          const now = new Date(input.asOf);
-          const rulesHash = minutesRulesHash(config);
-          const reads = chunked(
-            await coursesToPost(db, schoolId, { afterCourse: input.afterCourse, rulesHash, now }),
-            COURSES_PER_READ,
-          );
+      return withSisFailures(async () => {
+        const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
+        const { schoolId, syncRunId } = input;
+        const progress: PostingProgress = {
+          afterCourse: input.afterCourse,
+          done: false,
+          courses: 0,
+          computed: 0,
+          posted: 0,
+          accepted: 0,
+          rejected: 0,
+          requests: 0,
+        };
+        // A dry run reports what the SIS holds; it never writes to it.
+        if (dryRun) return { ...progress, done: true };
+        const { cancellationSignal } = Context.current();
+        const budgetEndsAt = Date.now() + ATTEMPT_BUDGET_MS;
+        // Answers an attempt that died left in the journal count before anything is compared.
+        await moveJournalToLedger(db, schoolId);
+        const now = new Date(input.asOf);
+        const rulesHash = minutesRulesHash(config);
+        const reads = chunked(
+          await coursesToPost(db, schoolId, { afterCourse: input.afterCourse, rulesHash, now }),
+          COURSES_PER_READ,
+        );
 
-          // The last call of this attempt is decided: computing further courses would be wasted.
-          const mayCall = () => progress.requests < input.maxCalls && Date.now() < budgetEndsAt;
-          let nextRead = 0;
-          const startRead = () => {
-            if (nextRead === reads.length || !mayCall()) return undefined;
-            const pending = computeDue(db, config, now, reads[nextRead++]!);
-            // Awaited later; a failed read must not become an unhandled rejection meanwhile.
-            pending.catch(() => undefined);
-            return pending;
-          };
-          let reading = startRead();
+        // The last call of this attempt is decided: computing further courses would be wasted.
+        const mayCall = () => progress.requests < input.maxCalls && Date.now() < budgetEndsAt;
+        let nextRead = 0;
+        const startRead = () => {
+          if (nextRead === reads.length || !mayCall()) return undefined;
+          const pending = computeDue(db, config, now, reads[nextRead++]!);
+          // Awaited later; a failed read must not become an unhandled rejection meanwhile.
+          pending.catch(() => undefined);
+          return pending;
+        };
+        let reading = startRead();
 
-          // Courses in key order with the records not sent yet; the front ones are sent first.
-          const queue: ComputedCourse[] = [];
-          let queued = 0;
-          const finished: (ComputedCourseState & { settled: boolean })[] = [];
-          // A course with a record the SIS did not answer stays due: it is computed again next run.
-          const unanswered = new Set<string>();
-          // Journal rows are filed in the ledger one after another, beside the calls.
-          let filing: Promise<void> = Promise.resolve();
-          for (;;) {
-            while (queued < MAX_RECORDS_PER_CALL && reading) {
-              const courses = await reading;
-              reading = startRead();
-              for (const course of courses) {
-                queue.push(course);
-                queued += course.due.length;
-              }
+        // Courses in key order with the records not sent yet; the front ones are sent first.
+        const queue: ComputedCourse[] = [];
+        let queued = 0;
+        const finished: (ComputedCourseState & { settled: boolean })[] = [];
+        // A course with a record the SIS did not answer stays due: it is computed again next run.
+        const unanswered = new Set<string>();
+        // Journal rows are filed in the ledger one after another, beside the calls.
+        let filing: Promise<void> = Promise.resolve();
+        for (;;) {
+          while (queued < MAX_RECORDS_PER_CALL && reading) {
+            const courses = await reading;
+            reading = startRead();
+            for (const course of courses) {
+              queue.push(course);
+              queued += course.due.length;
             }
-            // Front courses with nothing left to send had every record sent and its answer journalled.
-            while (queue[0]?.due.length === 0) {
-              const { computed, due: _due, ...course } = queue.shift()!;
-              finished.push({ ...course, settled: !unanswered.has(course.sisKey) });
-              progress.courses++;
-              progress.computed += computed;
-              progress.afterCourse = course.sisKey;
-            }
-            if (queued === 0 && !reading) {
-              progress.done = nextRead >= reads.length;
-              break;
-            }
-            if (!mayCall()) break;
-            // A timed-out or cancelled attempt stops before its next call: only the call in flight can repeat.
-            cancellationSignal.throwIfAborted();
-
-            const call: ComputedRecord[] = [];
-            for (const course of queue) {
-              if (call.length === MAX_RECORDS_PER_CALL) break;
-              call.push(...course.due.splice(0, MAX_RECORDS_PER_CALL - call.length));
-            }
-            queued -= call.length;
-            const response = await sis.postAttendance({
-              records: call.map(toSisRecord),
-              lastDatesAttended: [],
-            });
-            progress.requests++;
-            const results = new Map(response.results.map((result) => [result.externalId, result]));
-            const answers: SisAnswer[] = [];
-            for (const record of call) {
-              const result = results.get(externalId(record));
-              if (!result) {
-                unanswered.add(record.courseKey);
-                continue;
-              }
-              const accepted = result.status === 'Accepted';
-              answers.push({
-                record,
-                status: accepted ? 'accepted' : 'rejected',
-                message: accepted ? null : (result.message ?? 'rejected without a reason'),
-                attendanceId: result.attendanceId ?? null,
-              });
-              if (accepted) progress.accepted++;
-              else progress.rejected++;
-            }
-            // Recorded before the next call: a crash can repeat only the call in flight.
-            const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers);
-            if (journalId !== null) {
-              filing = filing.then(() => moveJournalToLedger(db, schoolId, journalId));
-              filing.catch(() => undefined);
-            }
-            progress.posted += call.length;
           }
-          await filing;
-          await settleCourses(db, schoolId, syncRunId, rulesHash, finished);
-          return progress;
-        }),
-      );
+          // Front courses with nothing left to send had every record sent and its answer journalled.
+          while (queue[0]?.due.length === 0) {
+            const { computed, due: _due, ...course } = queue.shift()!;
+            finished.push({ ...course, settled: !unanswered.has(course.sisKey) });
+            progress.courses++;
+            progress.computed += computed;
+            progress.afterCourse = course.sisKey;
+          }
+          if (queued === 0 && !reading) {
+            progress.done = nextRead >= reads.length;
+            break;
+          }
+          if (!mayCall()) break;
+          // A timed-out or cancelled attempt stops before its next call: only the call in flight can repeat.
+          cancellationSignal.throwIfAborted();
+
+          const call: ComputedRecord[] = [];
+          for (const course of queue) {
+            if (call.length === MAX_RECORDS_PER_CALL) break;
+            call.push(...course.due.splice(0, MAX_RECORDS_PER_CALL - call.length));
+          }
+          queued -= call.length;
+          const response = await sis.postAttendance({
+            records: call.map(toSisRecord),
+            lastDatesAttended: [],
+          });
+          progress.requests++;
+          const results = new Map(response.results.map((result) => [result.externalId, result]));
+          const answers: SisAnswer[] = [];
+          for (const record of call) {
+            const result = results.get(externalId(record));
+            if (!result) {
+              unanswered.add(record.courseKey);
+              continue;
+            }
+            const accepted = result.status === 'Accepted';
+            answers.push({
+              record,
+              status: accepted ? 'accepted' : 'rejected',
+              message: accepted ? null : (result.message ?? 'rejected without a reason'),
+              attendanceId: result.attendanceId ?? null,
+            });
+            if (accepted) progress.accepted++;
+            else progress.rejected++;
+          }
+          // Recorded before the next call: a crash can repeat only the call in flight.
+          const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers);
+          if (journalId !== null) {
+            filing = filing.then(() => moveJournalToLedger(db, schoolId, journalId));
+            filing.catch(() => undefined);
+          }
+          progress.posted += call.length;
+        }
+        await filing;
+        await settleCourses(db, schoolId, syncRunId, rulesHash, finished);
+        return progress;
+      });
     },
 
     /** Posts up to `maxCalls` calls of the LDAs that changed in the courses just posted. */
@@ -261,33 +253,31 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
       syncRunId: string;
       maxCalls: number;
     }): Promise<{ done: boolean; posted: number; requests: number }> {
-      return withSisFailures(() =>
-        withHeartbeat(async () => {
-          const { sis, dryRun } = await schools.forRun(input.syncRunId);
-          if (dryRun) return { done: true, posted: 0, requests: 0 };
-          const pending = await coursesWithPendingLastDates(db, input.schoolId);
-          // One read for this activity's calls, not one per call: posting LDAs does not change
-          // which other LDAs are due, and each call's are recorded before the next.
-          const limit = input.maxCalls * MAX_RECORDS_PER_CALL;
-          const due = await dueLastDates(db, input.schoolId, pending.courseKeys, limit);
-          const calls = chunked(due, MAX_RECORDS_PER_CALL);
-          for (const chunk of calls) {
-            await sis.postAttendance({
-              records: [],
-              lastDatesAttended: chunk.map((lda) => ({
-                scheduledCourseId: lda.course_sis_key,
-                studentId: lda.student_sis_id,
-                lastDateAttended: lda.last_date_attended,
-              })),
-            });
-            await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
-          }
-          // A full read may have left more behind; a short one was all these courses had.
-          const done = due.length < limit;
-          if (done) await clearPendingLastDates(db, input.schoolId, pending.courseKeys, pending.readAt);
-          return { done, posted: due.length, requests: calls.length };
-        }),
-      );
+      return withSisFailures(async () => {
+        const { sis, dryRun } = await schools.forRun(input.syncRunId);
+        if (dryRun) return { done: true, posted: 0, requests: 0 };
+        const pending = await coursesWithPendingLastDates(db, input.schoolId);
+        // One read for this activity's calls, not one per call: posting LDAs does not change
+        // which other LDAs are due, and each call's are recorded before the next.
+        const limit = input.maxCalls * MAX_RECORDS_PER_CALL;
+        const due = await dueLastDates(db, input.schoolId, pending.courseKeys, limit);
+        const calls = chunked(due, MAX_RECORDS_PER_CALL);
+        for (const chunk of calls) {
+          await sis.postAttendance({
+            records: [],
+            lastDatesAttended: chunk.map((lda) => ({
+              scheduledCourseId: lda.course_sis_key,
+              studentId: lda.student_sis_id,
+              lastDateAttended: lda.last_date_attended,
+            })),
+          });
+          await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
+        }
+        // A full read may have left more behind; a short one was all these courses had.
+        const done = due.length < limit;
+        if (done) await clearPendingLastDates(db, input.schoolId, pending.courseKeys, pending.readAt);
+        return { done, posted: due.length, requests: calls.length };
+      });
     },
   };
 }

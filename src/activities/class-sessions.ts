@@ -21,8 +21,14 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
-import type { SchoolContexts } from './school-context';
-import { sectionBatch, type SyncedSection } from './section-batches';
+import { inResumableParts } from './resumable-parts';
+import type { SchoolContext, SchoolContexts } from './school-context';
+import {
+  sectionBatch,
+  SECTIONS_PER_PART,
+  type SectionBatchInput,
+  type SyncedSection,
+} from './section-batches';
 import { withSisFailures } from './sis-failure';
 
 type SessionRow = ReturnType<typeof classSessionRow>;
@@ -98,144 +104,158 @@ function driftIssue(section: SyncedSection, diff: SessionDiff, zone: string, app
 }
 
 export function createClassSessionActivities(db: Kysely<Database>, schools: SchoolContexts) {
-  return {
-    async syncClassSessionsBatch(input: {
-      schoolId: string;
-      syncRunId: string;
-      batch: number;
-      batchSize: number;
-    }): Promise<number> {
-      return withSisFailures(async () => {
-        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
-        const zone = config.timeZone;
-        const sections = await sectionBatch(db, input);
-        const counts: BatchCounts = emptyCounts();
-        const issues: IssueInput[] = [];
-        const planned = new Map<string, SessionRow[]>();
-        // A schedule with a bad entry, or none at all, is not trusted to move or delete sessions.
-        const doubtful = new Set<string>();
+  /** Some sections' schedules -> their class sessions, in one transaction. */
+  async function syncSessionsOfSections(
+    context: SchoolContext,
+    input: SectionBatchInput,
+    sections: SyncedSection[],
+    part: number,
+  ): Promise<void> {
+    const { config, sis, dryRun, target: run } = context;
+    const zone = config.timeZone;
+    const counts: BatchCounts = emptyCounts();
+    const issues: IssueInput[] = [];
+    const planned = new Map<string, SessionRow[]>();
+    // A schedule with a bad entry, or none at all, is not trusted to move or delete sessions.
+    const doubtful = new Set<string>();
 
-        await Promise.all(
-          sections.map(async (section) => {
-            const schedule = await sis.getSchedule(section.sis_key);
-            for (const bad of schedule.rejected) {
-              counts.failed++;
-              counts.fetched++;
-              issues.push({
-                recordType: 'class_sessions',
-                sisKey: `${section.sis_key}:${bad.sisId ?? 'unknown'}`,
-                rule: 'invalid-sis-record',
-                severity: 'warning',
-                message: `Section ${section.section_code}: a schedule entry cannot be used (${bad.reason}). Correct the meeting pattern in Campus Cloud.`,
-              });
-            }
-            const entries = schedule.items as ScheduleEntry[];
-            if (schedule.rejected.length || entries.length === 0) doubtful.add(section.sis_key);
-            for (const violation of checkSection(
-              {
-                sectionCode: section.section_code,
-                modality: section.modality,
-                deliveryMethodName: section.delivery_method_name,
-                startDate: section.start_date,
-                endDate: section.end_date,
-                minutesPerDay: section.minutes_per_day,
-                syncMinutes: section.sync_minutes,
-                asyncMinutes: section.async_minutes,
-                lmsCode: section.lms_code,
-              },
-              entries,
-            )) {
-              issues.push({
-                recordType: 'courses',
-                sisKey: section.sis_key,
-                severity: 'blocking',
-                ...violation,
-              });
-            }
-            if (!section.start_date || !section.end_date) return;
-            const dates = { startDate: section.start_date, endDate: section.end_date };
-            const rows = expandWeeklySchedule(dates, entries, zone).map((session) =>
-              classSessionRow(input.schoolId, section.sis_key, session),
-            );
-            // Counted as the dated sessions the pattern implies: the unit CourseKey stores.
-            counts.fetched += rows.length;
-            planned.set(section.sis_key, rows);
-          }),
+    await Promise.all(
+      sections.map(async (section) => {
+        const schedule = await sis.getSchedule(section.sis_key);
+        for (const bad of schedule.rejected) {
+          counts.failed++;
+          counts.fetched++;
+          issues.push({
+            recordType: 'class_sessions',
+            sisKey: `${section.sis_key}:${bad.sisId ?? 'unknown'}`,
+            rule: 'invalid-sis-record',
+            severity: 'warning',
+            message: `Section ${section.section_code}: a schedule entry cannot be used (${bad.reason}). Correct the meeting pattern in Campus Cloud.`,
+          });
+        }
+        const entries = schedule.items as ScheduleEntry[];
+        if (schedule.rejected.length || entries.length === 0) doubtful.add(section.sis_key);
+        for (const violation of checkSection(
+          {
+            sectionCode: section.section_code,
+            modality: section.modality,
+            deliveryMethodName: section.delivery_method_name,
+            startDate: section.start_date,
+            endDate: section.end_date,
+            minutesPerDay: section.minutes_per_day,
+            syncMinutes: section.sync_minutes,
+            asyncMinutes: section.async_minutes,
+            lmsCode: section.lms_code,
+          },
+          entries,
+        )) {
+          issues.push({
+            recordType: 'courses',
+            sisKey: section.sis_key,
+            severity: 'blocking',
+            ...violation,
+          });
+        }
+        if (!section.start_date || !section.end_date) return;
+        const dates = { startDate: section.start_date, endDate: section.end_date };
+        const rows = expandWeeklySchedule(dates, entries, zone).map((session) =>
+          classSessionRow(input.schoolId, section.sis_key, session),
         );
+        // Counted as the dated sessions the pattern implies: the unit CourseKey stores.
+        counts.fetched += rows.length;
+        planned.set(section.sis_key, rows);
+      }),
+    );
 
-        const stored =
-          planned.size === 0
-            ? []
-            : await db
-                .selectFrom('class_sessions')
-                .select([
-                  'sis_key',
-                  'course_sis_key',
-                  'content_hash',
-                  'session_date',
-                  'starts_at',
-                  'ends_at',
-                  'minutes',
-                ])
-                .where('school_id', '=', input.schoolId)
-                .where('course_sis_key', 'in', [...planned.keys()])
-                .execute();
-        const storedBySection = new Map<string, StoredSession[]>();
-        for (const session of stored) {
-          storedBySection.set(session.course_sis_key, [
-            ...(storedBySection.get(session.course_sis_key) ?? []),
-            session,
-          ]);
-        }
-        const today = campusToday(config);
-        const applyToFuture = config.safety.applyScheduleChangesToFutureSessions && !dryRun;
+    const stored =
+      planned.size === 0
+        ? []
+        : await db
+            .selectFrom('class_sessions')
+            .select([
+              'sis_key',
+              'course_sis_key',
+              'content_hash',
+              'session_date',
+              'starts_at',
+              'ends_at',
+              'minutes',
+            ])
+            .where('school_id', '=', input.schoolId)
+            .where('course_sis_key', 'in', [...planned.keys()])
+            .execute();
+    const storedBySection = new Map<string, StoredSession[]>();
+    for (const session of stored) {
+      storedBySection.set(session.course_sis_key, [
+        ...(storedBySection.get(session.course_sis_key) ?? []),
+        session,
+      ]);
+    }
+    const today = campusToday(config);
+    const applyToFuture = config.safety.applyScheduleChangesToFutureSessions && !dryRun;
 
-        const toWrite: SessionRow[] = [];
-        const toDelete: string[] = [];
-        for (const section of sections) {
-          const rows = planned.get(section.sis_key);
-          if (!rows) continue;
-          const diff = diffSessions(rows, storedBySection.get(section.sis_key) ?? []);
-          counts.unchanged += diff.unchanged;
-          if (diff.unchanged + diff.changed.length + diff.removed.length === 0) {
-            toWrite.push(...diff.added); // a new section: every session is created
-            continue;
-          }
-          if (diff.added.length + diff.changed.length + diff.removed.length === 0) continue;
-          const applied = applyToFuture && !doubtful.has(section.sis_key);
-          const future = (date: string) => applied && date > today;
-          const pending: SessionDiff = {
-            added: diff.added.filter((row) => !future(row.session_date)),
-            removed: diff.removed.filter((row) => !future(row.session_date)),
-            changed: diff.changed.filter(({ after }) => !future(after.session_date)),
-            unchanged: 0,
-          };
-          toWrite.push(...diff.added.filter((row) => future(row.session_date)));
-          toWrite.push(
-            ...diff.changed.filter(({ after }) => future(after.session_date)).map(({ after }) => after),
-          );
-          toDelete.push(...diff.removed.filter((row) => future(row.session_date)).map((row) => row.sis_key));
-          counts.unchanged += pending.changed.length;
-          issues.push(driftIssue(section, applied ? diff : pending, zone, applied));
-        }
+    const toWrite: SessionRow[] = [];
+    const toDelete: string[] = [];
+    for (const section of sections) {
+      const rows = planned.get(section.sis_key);
+      if (!rows) continue;
+      const diff = diffSessions(rows, storedBySection.get(section.sis_key) ?? []);
+      counts.unchanged += diff.unchanged;
+      if (diff.unchanged + diff.changed.length + diff.removed.length === 0) {
+        toWrite.push(...diff.added); // a new section: every session is created
+        continue;
+      }
+      if (diff.added.length + diff.changed.length + diff.removed.length === 0) continue;
+      const applied = applyToFuture && !doubtful.has(section.sis_key);
+      const future = (date: string) => applied && date > today;
+      const pending: SessionDiff = {
+        added: diff.added.filter((row) => !future(row.session_date)),
+        removed: diff.removed.filter((row) => !future(row.session_date)),
+        changed: diff.changed.filter(({ after }) => !future(after.session_date)),
+        unchanged: 0,
+      };
+      toWrite.push(...diff.added.filter((row) => future(row.session_date)));
+      toWrite.push(
+        ...diff.changed.filter(({ after }) => future(after.session_date)).map(({ after }) => after),
+      );
+      toDelete.push(...diff.removed.filter((row) => future(row.session_date)).map((row) => row.sis_key));
+      counts.unchanged += pending.changed.length;
+      issues.push(driftIssue(section, applied ? diff : pending, zone, applied));
+    }
 
-        await db.transaction().execute(async (trx) => {
-          addOutcome(
-            counts,
-            await writeChangedRows(trx, 'class_sessions', input.schoolId, toWrite, { dryRun }),
-          );
-          if (toDelete.length && !dryRun) {
-            // Future sessions only: they cannot hold attendance yet.
-            await trx
-              .deleteFrom('class_sessions')
-              .where('school_id', '=', input.schoolId)
-              .where('sis_key', 'in', toDelete)
-              .execute();
-            counts.deactivated += toDelete.length;
-          }
-          await recordIssues(trx, run, issues);
-          await recordBatchCounts(trx, input.syncRunId, 'class_sessions', `batch:${input.batch}`, counts);
-        });
+    await db.transaction().execute(async (trx) => {
+      addOutcome(counts, await writeChangedRows(trx, 'class_sessions', input.schoolId, toWrite, { dryRun }));
+      if (toDelete.length && !dryRun) {
+        // Future sessions only: they cannot hold attendance yet.
+        await trx
+          .deleteFrom('class_sessions')
+          .where('school_id', '=', input.schoolId)
+          .where('sis_key', 'in', toDelete)
+          .execute();
+        counts.deactivated += toDelete.length;
+      }
+      await recordIssues(trx, run, issues);
+      await recordBatchCounts(
+        trx,
+        input.syncRunId,
+        'class_sessions',
+        `batch:${input.batch}:part:${part}`,
+        counts,
+      );
+    });
+  }
+
+  return {
+    async syncClassSessionsBatch(input: SectionBatchInput): Promise<number> {
+      return withSisFailures(async () => {
+        const context = await schools.forRun(input.syncRunId);
+        const sections = await sectionBatch(db, input);
+        await inResumableParts(
+          sections,
+          (section) => section.sis_key,
+          SECTIONS_PER_PART,
+          (part, index) => syncSessionsOfSections(context, input, part, index),
+        );
         return sections.length;
       });
     },

@@ -24,8 +24,14 @@ import {
 import { writeChangedRows } from '../db/write-changed-rows';
 import { listingChangedIssue } from './changed-listings';
 import { quarantineIssue } from './quarantine-issue';
-import type { SchoolContexts } from './school-context';
-import { sectionBatch, type SyncedSection } from './section-batches';
+import { inResumableParts } from './resumable-parts';
+import type { SchoolContext, SchoolContexts } from './school-context';
+import {
+  sectionBatch,
+  SECTIONS_PER_PART,
+  type SectionBatchInput,
+  type SyncedSection,
+} from './section-batches';
 import { withSisFailures } from './sis-failure';
 import { instructorSeenKey, syncReferencedUsers } from './users';
 
@@ -64,171 +70,186 @@ function unknownStudentIssue(section: SyncedSection, enrollment: Enrollment): Is
 }
 
 export function createCourseMemberActivities(db: Kysely<Database>, schools: SchoolContexts) {
-  return {
-    async syncCourseMembersBatch(input: {
-      schoolId: string;
-      syncRunId: string;
-      batch: number;
-      batchSize: number;
-    }): Promise<number> {
-      return withSisFailures(async () => {
-        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
-        const sections = await sectionBatch(db, input);
-        const courseKeys = sections.map((section) => section.sis_key);
-        const counts = emptyCounts();
-        const issues: IssueInput[] = [];
+  /** Some sections' enrollments and instructors -> their course members, in one transaction. */
+  async function syncMembersOfSections(
+    context: SchoolContext,
+    input: SectionBatchInput,
+    sections: SyncedSection[],
+    part: number,
+  ): Promise<void> {
+    const { config, sis, dryRun, target: run } = context;
+    const courseKeys = sections.map((section) => section.sis_key);
+    const counts = emptyCounts();
+    const issues: IssueInput[] = [];
 
-        const enrollments = new Map<string, Enrollment[]>();
-        // A section whose listing had a bad record, or changed while it was read, cannot tell who
-        // vanished: no deactivation there.
-        const incompleteSections = new Set<string>();
-        await Promise.all(
-          sections.map(async (section) => {
-            const all: Enrollment[] = [];
-            const pages: ListedPage[] = [];
-            for (let page = 1; ; page++) {
-              const listing = await sis.getEnrollment(section.sis_key, page, config.sis.pageSize);
-              all.push(...listing.items);
-              pages.push(
-                listedPage(
-                  listing,
-                  listing.items.map((enrollment) => enrollment.enrollmentId),
-                ),
-              );
-              counts.fetched += listing.items.length + listing.rejected.length;
-              counts.failed += listing.rejected.length;
-              if (listing.rejected.length) incompleteSections.add(section.sis_key);
-              for (const bad of listing.rejected) {
-                issues.push(
-                  quarantineIssue(
-                    'course_members',
-                    `${section.sis_key}:${bad.sisId ?? 'unknown'}`,
-                    new Error(bad.reason),
-                  ),
-                );
-              }
-              if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
-            }
-            const change = listingChange(pages);
-            if (change) {
-              incompleteSections.add(section.sis_key);
-              issues.push(listingChangedIssue('course_members', `GetEnrollment ${section.sis_key}`, change));
-            }
-            enrollments.set(section.sis_key, onePerStudent(all));
-          }),
-        );
-
-        // Students an enrollment names but GetStudents did not list this run: fetch them by id first.
-        const referenced = [...new Set([...enrollments.values()].flat().map((e) => studentKey(e.studentId)))];
-        const known = new Set(
-          referenced.length === 0
-            ? []
-            : (
-                await db
-                  .selectFrom('sync_seen')
-                  .select('sis_key')
-                  .where('sync_run_id', '=', input.syncRunId)
-                  .where('record_type', '=', 'users')
-                  .where('sis_key', 'in', referenced)
-                  .execute()
-              ).map((row) => row.sis_key),
-        );
-        const { notFound } = await syncReferencedUsers(
-          db,
-          sis,
-          run,
-          `enrolled-students:batch:${input.batch}`,
-          referenced.filter((key) => !known.has(key)),
-        );
-
-        const instructorIds = [...new Set(sections.flatMap((section) => section.instructor_sis_ids))];
-        const instructorUsers = new Map(
-          instructorIds.length === 0
-            ? []
-            : (
-                await db
-                  .selectFrom('sync_seen')
-                  .select(['sis_key', sql<string>`payload ->> 'user_sis_id'`.as('userId')])
-                  .where('sync_run_id', '=', input.syncRunId)
-                  .where('record_type', '=', 'users')
-                  .where('sis_key', 'in', instructorIds.map(instructorSeenKey))
-                  .execute()
-              ).map((row) => [row.sis_key, userKey(row.userId)]),
-        );
-
-        const instructorRows: ReturnType<typeof instructorMemberRow>[] = [];
-        for (const section of sections) {
-          for (const instructorId of section.instructor_sis_ids) {
-            counts.fetched++;
-            const user = instructorUsers.get(instructorSeenKey(instructorId));
-            if (!user) {
-              // Whoever teaches it now is unknown this run: keep the current instructors.
-              incompleteSections.add(section.sis_key);
-              counts.failed++;
-              issues.push({
-                recordType: 'course_members',
-                sisKey: `${section.sis_key}:instructor:${instructorId}`,
-                rule: 'unknown-instructor',
-                severity: 'warning',
-                message: `Section ${section.sis_key}: instructor ${instructorId} is not in GetInstructors. Check the instructor record in Campus Cloud.`,
-              });
-              continue;
-            }
-            instructorRows.push(instructorMemberRow(input.schoolId, section.sis_key, user, true));
-          }
-        }
-
-        const today = campusToday(config);
-        await db.transaction().execute(async (trx) => {
-          const stored =
-            courseKeys.length === 0
-              ? []
-              : await trx
-                  .selectFrom('course_members')
-                  .selectAll()
-                  .where('school_id', '=', input.schoolId)
-                  .where('course_sis_key', 'in', courseKeys)
-                  .execute();
-          // A membership's dates build on the stored ones: the registration date outlives a drop.
-          const storedByKey = new Map(stored.map((member) => [member.sis_key, member]));
-          const rows = [...instructorRows];
-          for (const section of sections) {
-            for (const enrollment of enrollments.get(section.sis_key) ?? []) {
-              const key = memberKey(section.sis_key, 'student', studentKey(enrollment.studentId));
-              const before = storedByKey.get(key);
-              const dates = enrollmentDates(
-                { ...enrollment, active: isActiveEnrollment(enrollment) },
-                before && { enrolledFrom: before.enrolled_from, enrolledUntil: before.enrolled_until },
-                today,
-              );
-              // A member without a user would have absences posted every session: quarantined instead.
-              const studentFound = !notFound.has(studentKey(enrollment.studentId));
-              if (!studentFound && isActiveEnrollment(enrollment)) {
-                issues.push(unknownStudentIssue(section, enrollment));
-              }
-              rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, dates, studentFound));
-            }
-          }
-          // Members the SIS no longer lists for these sections are kept, inactive.
-          const listed = new Set(rows.map((row) => row.sis_key));
-          const vanished = stored
-            .filter(
-              (member) =>
-                member.active &&
-                !listed.has(member.sis_key) &&
-                !incompleteSections.has(member.course_sis_key),
-            )
-            .map((member) => vanishedMemberRow(member, today));
-          addOutcome(
-            counts,
-            await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished], {
-              dryRun,
-              deferDeactivations: { syncRunId: input.syncRunId, recordType: 'course_members' },
-            }),
+    const enrollments = new Map<string, Enrollment[]>();
+    // A section whose listing had a bad record, or changed while it was read, cannot tell who
+    // vanished: no deactivation there.
+    const incompleteSections = new Set<string>();
+    await Promise.all(
+      sections.map(async (section) => {
+        const all: Enrollment[] = [];
+        const pages: ListedPage[] = [];
+        for (let page = 1; ; page++) {
+          const listing = await sis.getEnrollment(section.sis_key, page, config.sis.pageSize);
+          all.push(...listing.items);
+          pages.push(
+            listedPage(
+              listing,
+              listing.items.map((enrollment) => enrollment.enrollmentId),
+            ),
           );
-          await recordIssues(trx, run, issues);
-          await recordBatchCounts(trx, input.syncRunId, 'course_members', `batch:${input.batch}`, counts);
-        });
+          counts.fetched += listing.items.length + listing.rejected.length;
+          counts.failed += listing.rejected.length;
+          if (listing.rejected.length) incompleteSections.add(section.sis_key);
+          for (const bad of listing.rejected) {
+            issues.push(
+              quarantineIssue(
+                'course_members',
+                `${section.sis_key}:${bad.sisId ?? 'unknown'}`,
+                new Error(bad.reason),
+              ),
+            );
+          }
+          if (page * listing.pageSize >= listing.totalCount || listing.items.length === 0) break;
+        }
+        const change = listingChange(pages);
+        if (change) {
+          incompleteSections.add(section.sis_key);
+          issues.push(listingChangedIssue('course_members', `GetEnrollment ${section.sis_key}`, change));
+        }
+        enrollments.set(section.sis_key, onePerStudent(all));
+      }),
+    );
+
+    // Students an enrollment names but GetStudents did not list this run: fetch them by id first.
+    const referenced = [...new Set([...enrollments.values()].flat().map((e) => studentKey(e.studentId)))];
+    const known = new Set(
+      referenced.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('sync_seen')
+              .select('sis_key')
+              .where('sync_run_id', '=', input.syncRunId)
+              .where('record_type', '=', 'users')
+              .where('sis_key', 'in', referenced)
+              .execute()
+          ).map((row) => row.sis_key),
+    );
+    const { notFound } = await syncReferencedUsers(
+      db,
+      sis,
+      run,
+      `enrolled-students:batch:${input.batch}:part:${part}`,
+      referenced.filter((key) => !known.has(key)),
+    );
+
+    const instructorIds = [...new Set(sections.flatMap((section) => section.instructor_sis_ids))];
+    const instructorUsers = new Map(
+      instructorIds.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('sync_seen')
+              .select(['sis_key', sql<string>`payload ->> 'user_sis_id'`.as('userId')])
+              .where('sync_run_id', '=', input.syncRunId)
+              .where('record_type', '=', 'users')
+              .where('sis_key', 'in', instructorIds.map(instructorSeenKey))
+              .execute()
+          ).map((row) => [row.sis_key, userKey(row.userId)]),
+    );
+
+    const instructorRows: ReturnType<typeof instructorMemberRow>[] = [];
+    for (const section of sections) {
+      for (const instructorId of section.instructor_sis_ids) {
+        counts.fetched++;
+        const user = instructorUsers.get(instructorSeenKey(instructorId));
+        if (!user) {
+          // Whoever teaches it now is unknown this run: keep the current instructors.
+          incompleteSections.add(section.sis_key);
+          counts.failed++;
+          issues.push({
+            recordType: 'course_members',
+            sisKey: `${section.sis_key}:instructor:${instructorId}`,
+            rule: 'unknown-instructor',
+            severity: 'warning',
+            message: `Section ${section.sis_key}: instructor ${instructorId} is not in GetInstructors. Check the instructor record in Campus Cloud.`,
+          });
+          continue;
+        }
+        instructorRows.push(instructorMemberRow(input.schoolId, section.sis_key, user, true));
+      }
+    }
+
+    const today = campusToday(config);
+    await db.transaction().execute(async (trx) => {
+      const stored =
+        courseKeys.length === 0
+          ? []
+          : await trx
+              .selectFrom('course_members')
+              .selectAll()
+              .where('school_id', '=', input.schoolId)
+              .where('course_sis_key', 'in', courseKeys)
+              .execute();
+      // A membership's dates build on the stored ones: the registration date outlives a drop.
+      const storedByKey = new Map(stored.map((member) => [member.sis_key, member]));
+      const rows = [...instructorRows];
+      for (const section of sections) {
+        for (const enrollment of enrollments.get(section.sis_key) ?? []) {
+          const key = memberKey(section.sis_key, 'student', studentKey(enrollment.studentId));
+          const before = storedByKey.get(key);
+          const dates = enrollmentDates(
+            { ...enrollment, active: isActiveEnrollment(enrollment) },
+            before && { enrolledFrom: before.enrolled_from, enrolledUntil: before.enrolled_until },
+            today,
+          );
+          // A member without a user would have absences posted every session: quarantined instead.
+          const studentFound = !notFound.has(studentKey(enrollment.studentId));
+          if (!studentFound && isActiveEnrollment(enrollment)) {
+            issues.push(unknownStudentIssue(section, enrollment));
+          }
+          rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, dates, studentFound));
+        }
+      }
+      // Members the SIS no longer lists for these sections are kept, inactive.
+      const listed = new Set(rows.map((row) => row.sis_key));
+      const vanished = stored
+        .filter(
+          (member) =>
+            member.active && !listed.has(member.sis_key) && !incompleteSections.has(member.course_sis_key),
+        )
+        .map((member) => vanishedMemberRow(member, today));
+      addOutcome(
+        counts,
+        await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished], {
+          dryRun,
+          deferDeactivations: { syncRunId: input.syncRunId, recordType: 'course_members' },
+        }),
+      );
+      await recordIssues(trx, run, issues);
+      await recordBatchCounts(
+        trx,
+        input.syncRunId,
+        'course_members',
+        `batch:${input.batch}:part:${part}`,
+        counts,
+      );
+    });
+  }
+
+  return {
+    async syncCourseMembersBatch(input: SectionBatchInput): Promise<number> {
+      return withSisFailures(async () => {
+        const context = await schools.forRun(input.syncRunId);
+        const sections = await sectionBatch(db, input);
+        await inResumableParts(
+          sections,
+          (section) => section.sis_key,
+          SECTIONS_PER_PART,
+          (part, index) => syncMembersOfSections(context, input, part, index),
+        );
         return sections.length;
       });
     },

@@ -1,6 +1,7 @@
 /** Courses: the scheduled course sections of the active terms, with their catalog courses. */
 import type { Kysely } from 'kysely';
-import type { Course, DeliveryMethod, Section } from '../campus-cloud/schemas';
+import type { Page } from '../campus-cloud/client';
+import type { Course, DeliveryMethod, Section, TermScheduleEntry } from '../campus-cloud/schemas';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
 import { listedPage } from '../campus-cloud/paged-listing';
 import { mapDeliveryMethod, resolveDeliveryMethod } from '../coursekey/delivery-methods';
@@ -19,15 +20,25 @@ import {
 } from '../db/run-bookkeeping';
 import { recordListingPage } from '../db/listing-pages';
 import { writeChangedRows } from '../db/write-changed-rows';
-import type { SchoolContexts } from './school-context';
+import { inResumableParts } from './resumable-parts';
+import type { SchoolContext, SchoolContexts } from './school-context';
 import { quarantineIssue } from './quarantine-issue';
 import { withSisFailures } from './sis-failure';
+
+interface SectionsPageInput {
+  schoolId: string;
+  syncRunId: string;
+  termId: string;
+  page: number;
+}
 
 export interface SectionsPageResult {
   totalCount: number;
   pageSize: number;
-  fetched: number;
 }
+
+/** Sections of a page written per transaction; a retried page goes on after the parts done. */
+const SECTIONS_PER_PART = 100;
 
 /** A record the SIS answered badly, or refused to serve: quarantined as an issue, the page goes on. */
 function unmappedDeliveryMethodIssue(section: Section): IssueInput {
@@ -135,6 +146,179 @@ class RunCatalog {
 
 export function createCourseActivities(db: Kysely<Database>, schools: SchoolContexts) {
   const runCatalog = new RunCatalog();
+
+  /**
+   * Some sections of a GetTermSchedule page, each with its catalog course, upserted in one
+   * transaction. The page's own records (its rejected entries, its listing) go with its first part.
+   */
+  async function syncSectionsPart(
+    context: SchoolContext,
+    input: SectionsPageInput,
+    part: { index: number; entries: TermScheduleEntry[]; listing: Page<TermScheduleEntry> | undefined },
+  ): Promise<void> {
+    const { config, sis, dryRun, target: run } = context;
+    const rejected = part.listing?.rejected ?? [];
+    const quarantined = quarantinedKeys(rejected, (id) => id);
+    const counts = emptyCounts();
+    counts.fetched = part.entries.length + rejected.length;
+    counts.failed = rejected.length;
+    const issues: IssueInput[] = rejected.map((bad) =>
+      quarantineIssue(
+        'courses',
+        bad.sisId ?? `term ${input.termId} page ${input.page}`,
+        new Error(bad.reason),
+      ),
+    );
+
+    const sections: Section[] = [];
+    await Promise.all(
+      part.entries.map(async (entry) => {
+        try {
+          sections.push(await sis.getScheduledCourse(entry.scheduledCourseId));
+        } catch (err) {
+          if (!isRecordProblem(err)) throw err;
+          counts.failed++;
+          quarantined.push(entry.scheduledCourseId);
+          issues.push(quarantineIssue('courses', entry.scheduledCourseId, err));
+        }
+      }),
+    );
+    // The campuses of one SIS share its terms and GetTermSchedule names no campus: a section of
+    // another campus is not this school's, nor are its students, and it is not counted either.
+    const ours = sections.filter((section) => section.campusId === config.campusId);
+    counts.fetched -= sections.length - ours.length;
+    const today = campusToday(config);
+    const inWindow = ours.filter((section) => isInSyncWindow(config, today, section));
+
+    const catalog = new Map<string, Course>();
+    await Promise.all(
+      [...new Set(inWindow.map((section) => section.courseId))].map(async (courseId) => {
+        try {
+          catalog.set(
+            courseId,
+            await runCatalog.get(input.syncRunId, courseId, () => sis.getCourse(courseId)),
+          );
+        } catch (err) {
+          if (!isRecordProblem(err)) throw err;
+          issues.push(quarantineIssue('courses', `catalog ${courseId}`, err));
+        }
+      }),
+    );
+
+    const stored = new Map(
+      inWindow.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom('courses')
+              .select([
+                'sis_key',
+                'delivery_method_id',
+                'delivery_method_name',
+                'attendance_method',
+                'modality',
+              ])
+              .where('school_id', '=', input.schoolId)
+              .where(
+                'sis_key',
+                'in',
+                inWindow.map((section) => section.scheduledCourseId),
+              )
+              .execute()
+          ).map((row) => [row.sis_key, row]),
+    );
+
+    const unmappedIds = inWindow
+      .filter((section) => !mapDeliveryMethod(config, section.deliveryMethod))
+      .map((section) => section.deliveryMethod.id);
+    const knownNames = await knownDeliveryMethodNames(db, input.schoolId, [...new Set(unmappedIds)]);
+
+    const rows: ReturnType<typeof courseRow>[] = [];
+    for (const section of inWindow) {
+      const before = stored.get(section.scheduledCourseId);
+      if (before && before.delivery_method_id !== section.deliveryMethod.id) {
+        // Changing how attendance is taken under a running course is a decision for people.
+        issues.push(deliveryMethodChangedIssue(section, before));
+        const kept = mapDeliveryMethod(config, {
+          id: before.delivery_method_id,
+          name: before.delivery_method_name,
+        });
+        if (kept && catalog.has(section.courseId)) {
+          rows.push(
+            courseRow(input.schoolId, section, kept, {
+              id: before.delivery_method_id,
+              name: before.delivery_method_name,
+            }),
+          );
+          continue;
+        }
+      }
+      const { id } = section.deliveryMethod;
+      const ownName = before?.delivery_method_id === id ? [before.delivery_method_name] : [];
+      const resolved = resolveDeliveryMethod(config, section.deliveryMethod, [
+        ...ownName,
+        ...(knownNames.get(id) ?? []),
+      ]);
+      // Skipped, not gone: an existing course must not read as vanished from the SIS.
+      if (!resolved) {
+        counts.failed++;
+        quarantined.push(section.scheduledCourseId);
+        issues.push(unmappedDeliveryMethodIssue(section));
+        continue;
+      }
+      if (resolved.staleName !== undefined) {
+        issues.push(
+          staleDeliveryMethodNameIssue(section.deliveryMethod, resolved.staleName, resolved.mapped.name),
+        );
+      }
+      if (!catalog.has(section.courseId)) {
+        counts.failed++;
+        quarantined.push(section.scheduledCourseId);
+        continue;
+      }
+      rows.push(courseRow(input.schoolId, section, resolved.mapped, resolved.deliveryMethod));
+    }
+
+    await db.transaction().execute(async (trx) => {
+      await writeChangedRows(
+        trx,
+        'catalog_courses',
+        input.schoolId,
+        [...catalog.values()].map((course) => catalogCourseRow(input.schoolId, course)),
+        { dryRun },
+      );
+      const outcome = await writeChangedRows(trx, 'courses', input.schoolId, rows, {
+        skipNewInactive: true,
+        dryRun,
+        deferDeactivations: { syncRunId: input.syncRunId, recordType: 'courses' },
+      });
+      addOutcome(counts, outcome);
+      await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
+      await markSeen(trx, input.syncRunId, 'courses', quarantined);
+      if (part.listing) {
+        await recordListingPage(
+          trx,
+          input.syncRunId,
+          'courses',
+          `GetTermSchedule ${input.termId}`,
+          input.page,
+          listedPage(
+            part.listing,
+            part.listing.items.map((entry) => entry.scheduledCourseId),
+          ),
+        );
+      }
+      await recordIssues(trx, run, issues);
+      await recordBatchCounts(
+        trx,
+        input.syncRunId,
+        'courses',
+        `term:${input.termId}:page:${input.page}:part:${part.index}`,
+        counts,
+      );
+    });
+  }
+
   return {
     /** Term ids whose dates can hold a section inside the school's sync window. */
     async listSyncTerms(input: { syncRunId: string }): Promise<string[]> {
@@ -149,174 +333,30 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       });
     },
 
-    /** One GetTermSchedule page: each section with its catalog course, upserted in one transaction. */
-    async syncSectionsPage(input: {
-      schoolId: string;
-      syncRunId: string;
-      termId: string;
-      page: number;
-    }): Promise<SectionsPageResult> {
+    /** One GetTermSchedule page, part by part (SECTIONS_PER_PART); a retry goes on after the parts done. */
+    async syncSectionsPage(input: SectionsPageInput): Promise<SectionsPageResult> {
       return withSisFailures(async () => {
-        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
-        const listing = await sis.getTermSchedule(input.termId, input.page, config.sis.pageSize);
-        const quarantined = quarantinedKeys(listing.rejected, (id) => id);
-        const counts = emptyCounts();
-        counts.fetched = listing.items.length + listing.rejected.length;
-        counts.failed = listing.rejected.length;
-        const issues: IssueInput[] = listing.rejected.map((bad) =>
-          quarantineIssue(
-            'courses',
-            bad.sisId ?? `term ${input.termId} page ${input.page}`,
-            new Error(bad.reason),
-          ),
+        const context = await schools.forRun(input.syncRunId);
+        const listing = await context.sis.getTermSchedule(
+          input.termId,
+          input.page,
+          context.config.sis.pageSize,
         );
-
-        const sections: Section[] = [];
-        await Promise.all(
-          listing.items.map(async (entry) => {
-            try {
-              sections.push(await sis.getScheduledCourse(entry.scheduledCourseId));
-            } catch (err) {
-              if (!isRecordProblem(err)) throw err;
-              counts.failed++;
-              quarantined.push(entry.scheduledCourseId);
-              issues.push(quarantineIssue('courses', entry.scheduledCourseId, err));
-            }
-          }),
+        const entries = [...listing.items].sort((a, b) =>
+          a.scheduledCourseId.localeCompare(b.scheduledCourseId),
         );
-        // The campuses of one SIS share its terms and GetTermSchedule names no campus: a section of
-        // another campus is not this school's, nor are its students, and it is not counted either.
-        const ours = sections.filter((section) => section.campusId === config.campusId);
-        counts.fetched -= sections.length - ours.length;
-        const today = campusToday(config);
-        const inWindow = ours.filter((section) => isInSyncWindow(config, today, section));
-
-        const catalog = new Map<string, Course>();
-        await Promise.all(
-          [...new Set(inWindow.map((section) => section.courseId))].map(async (courseId) => {
-            try {
-              catalog.set(
-                courseId,
-                await runCatalog.get(input.syncRunId, courseId, () => sis.getCourse(courseId)),
-              );
-            } catch (err) {
-              if (!isRecordProblem(err)) throw err;
-              issues.push(quarantineIssue('courses', `catalog ${courseId}`, err));
-            }
-          }),
+        await inResumableParts(
+          entries,
+          (entry) => entry.scheduledCourseId,
+          SECTIONS_PER_PART,
+          (part, index) =>
+            syncSectionsPart(context, input, {
+              index,
+              entries: part,
+              listing: index === 0 ? listing : undefined,
+            }),
         );
-
-        const stored = new Map(
-          inWindow.length === 0
-            ? []
-            : (
-                await db
-                  .selectFrom('courses')
-                  .select([
-                    'sis_key',
-                    'delivery_method_id',
-                    'delivery_method_name',
-                    'attendance_method',
-                    'modality',
-                  ])
-                  .where('school_id', '=', input.schoolId)
-                  .where(
-                    'sis_key',
-                    'in',
-                    inWindow.map((section) => section.scheduledCourseId),
-                  )
-                  .execute()
-              ).map((row) => [row.sis_key, row]),
-        );
-
-        const unmappedIds = inWindow
-          .filter((section) => !mapDeliveryMethod(config, section.deliveryMethod))
-          .map((section) => section.deliveryMethod.id);
-        const knownNames = await knownDeliveryMethodNames(db, input.schoolId, [...new Set(unmappedIds)]);
-
-        const rows: ReturnType<typeof courseRow>[] = [];
-        for (const section of inWindow) {
-          const before = stored.get(section.scheduledCourseId);
-          if (before && before.delivery_method_id !== section.deliveryMethod.id) {
-            // Changing how attendance is taken under a running course is a decision for people.
-            issues.push(deliveryMethodChangedIssue(section, before));
-            const kept = mapDeliveryMethod(config, {
-              id: before.delivery_method_id,
-              name: before.delivery_method_name,
-            });
-            if (kept && catalog.has(section.courseId)) {
-              rows.push(
-                courseRow(input.schoolId, section, kept, {
-                  id: before.delivery_method_id,
-                  name: before.delivery_method_name,
-                }),
-              );
-              continue;
-            }
-          }
-          const { id } = section.deliveryMethod;
-          const ownName = before?.delivery_method_id === id ? [before.delivery_method_name] : [];
-          const resolved = resolveDeliveryMethod(config, section.deliveryMethod, [
-            ...ownName,
-            ...(knownNames.get(id) ?? []),
-          ]);
-          // Skipped, not gone: an existing course must not read as vanished from the SIS.
-          if (!resolved) {
-            counts.failed++;
-            quarantined.push(section.scheduledCourseId);
-            issues.push(unmappedDeliveryMethodIssue(section));
-            continue;
-          }
-          if (resolved.staleName !== undefined) {
-            issues.push(
-              staleDeliveryMethodNameIssue(section.deliveryMethod, resolved.staleName, resolved.mapped.name),
-            );
-          }
-          if (!catalog.has(section.courseId)) {
-            counts.failed++;
-            quarantined.push(section.scheduledCourseId);
-            continue;
-          }
-          rows.push(courseRow(input.schoolId, section, resolved.mapped, resolved.deliveryMethod));
-        }
-
-        await db.transaction().execute(async (trx) => {
-          await writeChangedRows(
-            trx,
-            'catalog_courses',
-            input.schoolId,
-            [...catalog.values()].map((course) => catalogCourseRow(input.schoolId, course)),
-            { dryRun },
-          );
-          const outcome = await writeChangedRows(trx, 'courses', input.schoolId, rows, {
-            skipNewInactive: true,
-            dryRun,
-            deferDeactivations: { syncRunId: input.syncRunId, recordType: 'courses' },
-          });
-          addOutcome(counts, outcome);
-          await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
-          await markSeen(trx, input.syncRunId, 'courses', quarantined);
-          await recordListingPage(
-            trx,
-            input.syncRunId,
-            'courses',
-            `GetTermSchedule ${input.termId}`,
-            input.page,
-            listedPage(
-              listing,
-              listing.items.map((entry) => entry.scheduledCourseId),
-            ),
-          );
-          await recordIssues(trx, run, issues);
-          await recordBatchCounts(
-            trx,
-            input.syncRunId,
-            'courses',
-            `term:${input.termId}:page:${input.page}`,
-            counts,
-          );
-        });
-        return { totalCount: listing.totalCount, pageSize: listing.pageSize, fetched: counts.fetched };
+        return { totalCount: listing.totalCount, pageSize: listing.pageSize };
       });
     },
   };

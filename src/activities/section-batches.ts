@@ -17,6 +17,17 @@ export type SyncedSection = Pick<
   | 'instructor_sis_ids'
 >;
 
+/** A numbered batch of the run's sections: meetings and enrollments are fetched batch by batch. */
+export interface SectionBatchInput {
+  schoolId: string;
+  syncRunId: string;
+  batch: number;
+  batchSize: number;
+}
+
+/** Sections of a batch written per transaction; a retried batch goes on after the parts done. */
+export const SECTIONS_PER_PART = 50;
+
 const activeSectionsOfRun = (db: Kysely<Database>, syncRunId: string) =>
   db
     .selectFrom('sync_seen')

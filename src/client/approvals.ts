@@ -31,6 +31,7 @@ export async function approveHeldDeactivations(
     .selectFrom('sync_runs')
     .select(['id', 'workflow_id', 'temporal_run_id', 'held_deactivations'])
     .where('school_id', '=', schoolId)
+    .where('kind', '=', 'sync')
     .where('status', '=', 'running')
     .where('held_deactivations', 'is not', null)
     .orderBy('id', 'desc')
