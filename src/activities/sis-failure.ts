@@ -1,17 +1,23 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { SisConfigurationError, SisRateLimitedError } from '../campus-cloud/errors';
+import { SisConfigurationError, SisRateLimitedError, SisRequestError } from '../campus-cloud/errors';
 import { ConfigError } from '../config/load-school-config';
 
 /**
  * Runs an activity body and turns classified SIS errors into Temporal retry behaviour:
- * configuration problems stop the run, rate limits retry after the SIS's delay, the rest retry
- * with the workflow's backoff.
+ * configuration problems and refused requests stop the run, rate limits retry after the SIS's
+ * delay, the rest retry with the workflow's backoff (see src/campus-cloud/request-policy.ts).
  */
 export async function withSisFailures<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (err) {
-    if (err instanceof SisConfigurationError || err instanceof ConfigError) {
+    // A configuration problem, or a 400/404/422 that reached the activity (a list page the SIS
+    // refuses): the same request gets the same answer, so the run fails now, saying why.
+    if (
+      err instanceof SisConfigurationError ||
+      err instanceof ConfigError ||
+      err instanceof SisRequestError
+    ) {
       throw ApplicationFailure.nonRetryable(err.message, err.name);
     }
     if (err instanceof SisRateLimitedError) {
