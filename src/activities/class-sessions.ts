@@ -21,15 +21,8 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows } from '../db/write-changed-rows';
-import { inResumableParts } from './resumable-parts';
 import type { SchoolContext, SchoolContexts } from './school-context';
-import {
-  sectionBatch,
-  SECTIONS_PER_PART,
-  type SectionBatchInput,
-  type SyncedSection,
-} from './section-batches';
-import { withSisFailures } from './sis-failure';
+import { partKey, syncSectionBatch, type SectionBatchInput, type SyncedSection } from './section-batches';
 
 type SessionRow = ReturnType<typeof classSessionRow>;
 interface StoredSession {
@@ -235,29 +228,14 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
         counts.deactivated += toDelete.length;
       }
       await recordIssues(trx, run, issues);
-      await recordBatchCounts(
-        trx,
-        input.syncRunId,
-        'class_sessions',
-        `batch:${input.batch}:part:${part}`,
-        counts,
-      );
+      await recordBatchCounts(trx, input.syncRunId, 'class_sessions', partKey(input, part), counts);
     });
   }
 
   return {
-    async syncClassSessionsBatch(input: SectionBatchInput): Promise<number> {
-      return withSisFailures(async () => {
-        const context = await schools.forRun(input.syncRunId);
-        const sections = await sectionBatch(db, input);
-        await inResumableParts(
-          sections,
-          (section) => section.sis_key,
-          SECTIONS_PER_PART,
-          (part, index) => syncSessionsOfSections(context, input, part, index),
-        );
-        return sections.length;
-      });
-    },
+    syncClassSessionsBatch: (input: SectionBatchInput) =>
+      syncSectionBatch(db, schools, input, (context, sections, part) =>
+        syncSessionsOfSections(context, input, sections, part),
+      ),
   };
 }

@@ -24,15 +24,8 @@ import {
 import { writeChangedRows } from '../db/write-changed-rows';
 import { listingChangedIssue } from './changed-listings';
 import { quarantineIssue } from './quarantine-issue';
-import { inResumableParts } from './resumable-parts';
 import type { SchoolContext, SchoolContexts } from './school-context';
-import {
-  sectionBatch,
-  SECTIONS_PER_PART,
-  type SectionBatchInput,
-  type SyncedSection,
-} from './section-batches';
-import { withSisFailures } from './sis-failure';
+import { partKey, syncSectionBatch, type SectionBatchInput, type SyncedSection } from './section-batches';
 import { instructorSeenKey, syncReferencedUsers } from './users';
 
 /**
@@ -229,29 +222,14 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         }),
       );
       await recordIssues(trx, run, issues);
-      await recordBatchCounts(
-        trx,
-        input.syncRunId,
-        'course_members',
-        `batch:${input.batch}:part:${part}`,
-        counts,
-      );
+      await recordBatchCounts(trx, input.syncRunId, 'course_members', partKey(input, part), counts);
     });
   }
 
   return {
-    async syncCourseMembersBatch(input: SectionBatchInput): Promise<number> {
-      return withSisFailures(async () => {
-        const context = await schools.forRun(input.syncRunId);
-        const sections = await sectionBatch(db, input);
-        await inResumableParts(
-          sections,
-          (section) => section.sis_key,
-          SECTIONS_PER_PART,
-          (part, index) => syncMembersOfSections(context, input, part, index),
-        );
-        return sections.length;
-      });
-    },
+    syncCourseMembersBatch: (input: SectionBatchInput) =>
+      syncSectionBatch(db, schools, input, (context, sections, part) =>
+        syncMembersOfSections(context, input, sections, part),
+      ),
   };
 }

@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { CoursesTable, Database } from '../db/database';
+import { inResumableParts } from './resumable-parts';
+import type { SchoolContext, SchoolContexts } from './school-context';
+import { withSisFailures } from './sis-failure';
 
 /** The fields of a synced section that later steps of the run read back (see `courseRow`). */
 export type SyncedSection = Pick<
@@ -26,7 +29,10 @@ export interface SectionBatchInput {
 }
 
 /** Sections of a batch written per transaction; a retried batch goes on after the parts done. */
-export const SECTIONS_PER_PART = 50;
+const SECTIONS_PER_PART = 50;
+
+/** The key a part's counts are kept under, once per run. */
+export const partKey = (input: SectionBatchInput, part: number) => `batch:${input.batch}:part:${part}`;
 
 const activeSectionsOfRun = (db: Kysely<Database>, syncRunId: string) =>
   db
@@ -61,4 +67,24 @@ export async function countSyncedSections(
     .select(({ fn }) => fn.countAll<string>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** Runs `work` on a batch's sections part by part, resumably; returns how many sections it had. */
+export function syncSectionBatch(
+  db: Kysely<Database>,
+  schools: SchoolContexts,
+  input: SectionBatchInput,
+  work: (context: SchoolContext, sections: SyncedSection[], part: number) => Promise<void>,
+): Promise<number> {
+  return withSisFailures(async () => {
+    const context = await schools.forRun(input.syncRunId);
+    const sections = await sectionBatch(db, input);
+    await inResumableParts(
+      sections,
+      (section) => section.sis_key,
+      SECTIONS_PER_PART,
+      (part, index) => work(context, part, index),
+    );
+    return sections.length;
+  });
 }
