@@ -106,7 +106,7 @@ export class CampusCloudClient {
     if (err instanceof HTTPError) {
       const status = err.response.status;
       if (status === 429) {
-        const retryAfter = Number(err.response.headers.get('Retry-After') ?? '5');
+        const retryAfter = retryAfterSeconds(err.response.headers.get('Retry-After'));
         return new SisRateLimitedError(`${endpoint}: rate limited by the SIS (HTTP 429)`, retryAfter);
       }
       if (status === 403) {
@@ -267,6 +267,14 @@ function validateItems<T extends z.ZodType>(endpoint: string, rows: unknown[], i
       rejected.push({ sisId: sisIdOf(row, idField), reason: `${endpoint}: ${describeIssues(parsed.error)}` });
   }
   return { items, rejected };
+}
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110); 5 s when missing or unreadable. */
+function retryAfterSeconds(header: string | null): number {
+  const seconds = header === null || header.trim() === '' ? NaN : Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = header === null ? NaN : Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : 5;
 }
 
 function definedOnly(query: Query): Record<string, string | number> {

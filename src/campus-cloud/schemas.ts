@@ -1,5 +1,5 @@
 /**
- * The Campus Cloud Student API contract (shared/mission/campus-cloud-api.md) as zod schemas.
+ * The Campus Cloud Student API contract (docs/campus-cloud-api.md) as zod schemas.
  * Tolerant where a real SIS varies (unknown fields are stripped, documented optional fields may be
  * missing or null), strict where wrong data would do harm (ids, dates, times, minutes).
  * The client validates every response with these; the simulator serves exactly these shapes.
