@@ -16,6 +16,7 @@ import { campusToday } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {
   addOutcome,
+  addSkipped,
   emptyCounts,
   recordBatchCounts,
   recordIssues,
@@ -75,7 +76,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
         const sections = await sectionBatch(db, input);
         const courseKeys = sections.map((section) => section.sis_key);
-        const counts = emptyCounts();
+        const counts = emptyCounts<'course_members'>();
         const issues: IssueInput[] = [];
 
         const enrollments = new Map<string, Enrollment[]>();
@@ -114,7 +115,9 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               incompleteSections.add(section.sis_key);
               issues.push(listingChangedIssue('course_members', `GetEnrollment ${section.sis_key}`, change));
             }
-            enrollments.set(section.sis_key, onePerStudent(all));
+            const kept = onePerStudent(all);
+            addSkipped(counts, 'superseded-enrollment', all.length - kept.length);
+            enrollments.set(section.sis_key, kept);
           }),
         );
 
@@ -164,7 +167,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
             if (!user) {
               // Whoever teaches it now is unknown this run: keep the current instructors.
               incompleteSections.add(section.sis_key);
-              counts.failed++;
+              addSkipped(counts, 'instructor-not-found');
               issues.push({
                 recordType: 'course_members',
                 sisKey: `${section.sis_key}:instructor:${instructorId}`,
@@ -192,6 +195,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
           // A membership's dates build on the stored ones: the registration date outlives a drop.
           const storedByKey = new Map(stored.map((member) => [member.sis_key, member]));
           const rows = [...instructorRows];
+          // Stored (inactive) so the course lookup can tell why, but skipped: no member without a user.
+          const uncountedKeys = new Set<string>();
           for (const section of sections) {
             for (const enrollment of enrollments.get(section.sis_key) ?? []) {
               const key = memberKey(section.sis_key, 'student', studentKey(enrollment.studentId));
@@ -206,6 +211,10 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               if (!studentFound && isActiveEnrollment(enrollment)) {
                 issues.push(unknownStudentIssue(section, enrollment));
               }
+              if (!studentFound) {
+                addSkipped(counts, 'student-not-found');
+                uncountedKeys.add(key);
+              }
               rows.push(studentMemberRow(input.schoolId, section.sis_key, enrollment, dates, studentFound));
             }
           }
@@ -219,11 +228,14 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
                 !incompleteSections.has(member.course_sis_key),
             )
             .map((member) => vanishedMemberRow(member, today));
+          // Not fetched: counted only as deactivated, once the run settles its deactivations.
+          for (const member of vanished) uncountedKeys.add(member.sis_key);
           addOutcome(
             counts,
             await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished], {
               dryRun,
               deferDeactivations: { syncRunId: input.syncRunId, recordType: 'course_members' },
+              uncountedKeys,
             }),
           );
           await recordIssues(trx, run, issues);
