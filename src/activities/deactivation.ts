@@ -8,7 +8,6 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import type { RecordType } from '../coursekey/record-types';
-import type { SkipCounts } from '../coursekey/skip-reasons';
 import { campusToday, termSearchRange } from '../coursekey/sync-window';
 import {
   emptyCounts,
@@ -106,7 +105,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           if (row.batch_key.includes(':page:')) {
             const listing = listingOf(row.record_type, row.batch_key);
             // Another campus's sections say nothing of whether the SIS still lists this school's.
-            const ours = row.fetched - ((row.skipped_by as SkipCounts<'courses'>)['other-campus'] ?? 0);
+            const ours = row.fetched - (row.skipped_by['other-campus'] ?? 0);
             totals.set(listing, (totals.get(listing) ?? 0) + ours);
           }
         }

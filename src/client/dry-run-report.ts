@@ -102,8 +102,7 @@ export function renderDryRunMarkdown(report: DryRunReport, workflowLink: string)
       return `| ${recordTypeLabels[type]} | ${c.fetched} | ${c.created} | ${c.updated} | ${c.unchanged} | ${c.deactivated} | ${c.failed} | ${c.skipped} |`;
     }),
     '',
-    'Fetched = create + update + unchanged + failed + skipped; deactivations of listed records are among the updates.',
-    '',
+    'Fetched = would create + would update + unchanged + failed + skipped; a record the SIS lists as inactive is among the updates.',
     ...recordTypes
       .filter((type) => report.wouldChange[type].skipped > 0)
       .map(

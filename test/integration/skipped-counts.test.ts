@@ -13,11 +13,11 @@ import { createAdmin } from '../../src/accounts/admin-accounts';
 import type { DryRunReport } from '../../src/client/dry-run-report';
 import { recordTypes } from '../../src/coursekey/record-types';
 import { campusToday } from '../../src/coursekey/sync-window';
-import type { RunCounts } from '../../src/db/run-bookkeeping';
 import { runCommand } from '../support/cli-process';
 import { dashboardServer, signedInCookies } from '../support/dashboard';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { expectedSessionCount } from '../support/expected-roster';
+import { assertCountsAddUp } from '../support/run-counts';
 import { expectedSkips, skippedDataset } from '../support/skipped-dataset';
 
 let env: TestEnvironment;
@@ -40,20 +40,6 @@ after(async () => {
   await app?.close();
   await env?.close();
 });
-
-function assertCountsAddUp(counts: RunCounts, run: string) {
-  for (const type of recordTypes) {
-    const c = counts[type];
-    assert.ok(c.fetched > 0, `${run}: ${type} fetched`);
-    assert.equal(
-      c.created + c.updated + c.unchanged + c.failed + c.skipped,
-      c.fetched,
-      `${run}: ${type} fetched = created + updated + unchanged + failed + skipped (${JSON.stringify(c)})`,
-    );
-    const byReason = Object.values(c.skippedBy as Record<string, number>).reduce((sum, n) => sum + n, 0);
-    assert.equal(byReason, c.skipped, `${run}: ${type} skipped = the sum of its reasons`);
-  }
-}
 
 test("a run's stored counts add up for every record type and say why records were skipped", async () => {
   // Exactly one of each added, beside the dataset's own cancelled sections.
