@@ -13,6 +13,7 @@ import { classSessionRow } from '../mapping/roster-rows';
 import { campusToday } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {
+  addSkipped,
   addOutcome,
   emptyCounts,
   recordBatchCounts,
@@ -106,7 +107,7 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
   ): Promise<void> {
     const { config, sis, dryRun, target: run } = context;
     const zone = config.timeZone;
-    const counts: BatchCounts = emptyCounts();
+    const counts: BatchCounts<'class_sessions'> = emptyCounts();
     const issues: IssueInput[] = [];
     const planned = new Map<string, SessionRow[]>();
     // A schedule with a bad entry, or none at all, is not trusted to move or delete sessions.
@@ -212,7 +213,7 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
         ...diff.changed.filter(({ after }) => future(after.session_date)).map(({ after }) => after),
       );
       toDelete.push(...diff.removed.filter((row) => future(row.session_date)).map((row) => row.sis_key));
-      counts.unchanged += pending.changed.length;
+      addSkipped(counts, 'drift-not-applied', pending.added.length + pending.changed.length);
       issues.push(driftIssue(section, applied ? diff : pending, zone, applied));
     }
 

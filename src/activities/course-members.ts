@@ -15,6 +15,7 @@ import {
 import { campusToday } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {
+  addSkipped,
   addOutcome,
   emptyCounts,
   recordBatchCounts,
@@ -72,7 +73,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
   ): Promise<void> {
     const { config, sis, dryRun, target: run } = context;
     const courseKeys = sections.map((section) => section.sis_key);
-    const counts = emptyCounts();
+    const counts = emptyCounts<'course_members'>();
     const issues: IssueInput[] = [];
 
     const enrollments = new Map<string, Enrollment[]>();
@@ -111,7 +112,9 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
           incompleteSections.add(section.sis_key);
           issues.push(listingChangedIssue('course_members', `GetEnrollment ${section.sis_key}`, change));
         }
-        enrollments.set(section.sis_key, onePerStudent(all));
+        const kept = onePerStudent(all);
+        addSkipped(counts, 'superseded-enrollment', all.length - kept.length);
+        enrollments.set(section.sis_key, kept);
       }),
     );
 
@@ -161,7 +164,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
         if (!user) {
           // Whoever teaches it now is unknown this run: keep the current instructors.
           incompleteSections.add(section.sis_key);
-          counts.failed++;
+          addSkipped(counts, 'instructor-not-found');
           issues.push({
             recordType: 'course_members',
             sisKey: `${section.sis_key}:instructor:${instructorId}`,
@@ -188,6 +191,8 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               .execute();
       // A membership's dates build on the stored ones: the registration date outlives a drop.
       const storedByKey = new Map(stored.map((member) => [member.sis_key, member]));
+      // Stored (inactive) so the course lookup can tell why, but skipped: no member without a user.
+      const uncountedKeys = new Set<string>();
       const rows = [...instructorRows];
       for (const section of sections) {
         for (const enrollment of enrollments.get(section.sis_key) ?? []) {
@@ -200,6 +205,10 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
           );
           // A member without a user would have absences posted every session: quarantined instead.
           const studentFound = !notFound.has(studentKey(enrollment.studentId));
+          if (!studentFound) {
+            addSkipped(counts, 'student-not-found');
+            uncountedKeys.add(key);
+          }
           if (!studentFound && isActiveEnrollment(enrollment)) {
             issues.push(unknownStudentIssue(section, enrollment));
           }
@@ -214,11 +223,14 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
             member.active && !listed.has(member.sis_key) && !incompleteSections.has(member.course_sis_key),
         )
         .map((member) => vanishedMemberRow(member, today));
+      // Not fetched: counted only as deactivated, once the run settles its deactivations.
+      for (const member of vanished) uncountedKeys.add(member.sis_key);
       addOutcome(
         counts,
         await writeChangedRows(trx, 'course_members', input.schoolId, [...rows, ...vanished], {
           dryRun,
           deferDeactivations: { syncRunId: input.syncRunId, recordType: 'course_members' },
+          uncountedKeys,
         }),
       );
       await recordIssues(trx, run, issues);

@@ -9,6 +9,7 @@ import { catalogCourseRow, courseRow } from '../mapping/roster-rows';
 import { campusToday, isInSyncWindow, termSearchRange } from '../coursekey/sync-window';
 import type { Database } from '../db/database';
 import {
+  addSkipped,
   addOutcome,
   emptyCounts,
   markSeen,
@@ -159,7 +160,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
     const { config, sis, dryRun, target: run } = context;
     const rejected = part.listing?.rejected ?? [];
     const quarantined = quarantinedKeys(rejected, (id) => id);
-    const counts = emptyCounts();
+    const counts = emptyCounts<'courses'>();
     counts.fetched = part.entries.length + rejected.length;
     counts.failed = rejected.length;
     const issues: IssueInput[] = rejected.map((bad) =>
@@ -184,11 +185,12 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       }),
     );
     // The campuses of one SIS share its terms and GetTermSchedule names no campus: a section of
-    // another campus is not this school's, nor are its students, and it is not counted either.
+    // another campus is not this school's, nor are its students.
     const ours = sections.filter((section) => section.campusId === config.campusId);
-    counts.fetched -= sections.length - ours.length;
+    addSkipped(counts, 'other-campus', sections.length - ours.length);
     const today = campusToday(config);
     const inWindow = ours.filter((section) => isInSyncWindow(config, today, section));
+    addSkipped(counts, 'outside-sync-window', ours.length - inWindow.length);
 
     const catalog = new Map<string, Course>();
     await Promise.all(
@@ -261,7 +263,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       ]);
       // Skipped, not gone: an existing course must not read as vanished from the SIS.
       if (!resolved) {
-        counts.failed++;
+        addSkipped(counts, 'unmapped-delivery-method');
         quarantined.push(section.scheduledCourseId);
         issues.push(unmappedDeliveryMethodIssue(section));
         continue;
@@ -272,7 +274,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         );
       }
       if (!catalog.has(section.courseId)) {
-        counts.failed++;
+        addSkipped(counts, 'catalog-course-missing');
         quarantined.push(section.scheduledCourseId);
         continue;
       }
@@ -293,6 +295,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         deferDeactivations: { syncRunId: input.syncRunId, recordType: 'courses' },
       });
       addOutcome(counts, outcome);
+      addSkipped(counts, 'cancelled', outcome.skippedNewInactive);
       await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
       await markSeen(trx, input.syncRunId, 'courses', quarantined);
       if (part.listing) {

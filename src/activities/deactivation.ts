@@ -96,7 +96,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       const fetchedByListing = async (syncRunId: string) => {
         const rows = await db
           .selectFrom('sync_run_counts')
-          .select(['record_type', 'batch_key', 'fetched'])
+          .select(['record_type', 'batch_key', 'fetched', 'skipped_by'])
           .where('sync_run_id', '=', syncRunId)
           .where('record_type', 'in', ['courses', 'users'])
           .execute();
@@ -104,7 +104,9 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         for (const row of rows) {
           if (row.batch_key.includes(':page:')) {
             const listing = listingOf(row.record_type, row.batch_key);
-            totals.set(listing, (totals.get(listing) ?? 0) + row.fetched);
+            // Another campus's sections say nothing of whether the SIS still lists this school's.
+            const ours = row.fetched - (row.skipped_by['other-campus'] ?? 0);
+            totals.set(listing, (totals.get(listing) ?? 0) + ours);
           }
         }
         return totals;

@@ -8,6 +8,7 @@ import { instructorRow, studentKey, studentRow, userKey, userRow } from '../mapp
 import type { Database } from '../db/database';
 import {
   addOutcome,
+  addSkipped,
   emptyCounts,
   markSeen,
   markSeenWithPayload,
@@ -74,8 +75,8 @@ export async function syncReferencedUsers(
   run: RunTarget,
   batchKey: string,
   keys: string[],
-): Promise<{ counts: BatchCounts; notFound: Set<string> }> {
-  const counts = emptyCounts();
+): Promise<{ counts: BatchCounts<'users'>; notFound: Set<string> }> {
+  const counts = emptyCounts<'users'>();
   const notFound = new Set<string>();
   if (keys.length === 0) return { counts, notFound };
   const issues: IssueInput[] = [];
@@ -91,8 +92,12 @@ export async function syncReferencedUsers(
         );
       } catch (err) {
         if (!(err instanceof SisBadRecordError || err instanceof SisRequestError)) throw err;
-        if (err instanceof SisRequestError && err.status === 404) notFound.add(key);
-        counts.failed++;
+        if (err instanceof SisRequestError && err.status === 404) {
+          notFound.add(key);
+          addSkipped(counts, 'not-found');
+        } else {
+          counts.failed++;
+        }
         issues.push(quarantineIssue('users', key, err));
       }
     }),
@@ -168,7 +173,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
           input.page,
           config.sis.pageSize,
         );
-        const counts = emptyCounts();
+        const counts = emptyCounts<'users'>();
         counts.fetched = listing.items.length + listing.rejected.length;
         counts.failed = listing.rejected.length;
         const issues = listing.rejected.map((bad) =>
@@ -181,7 +186,8 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
             const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
               (item) => instructorRow(input.schoolId, item),
             );
-            await writeChangedRows(trx, 'instructors', input.schoolId, rows, { dryRun });
+            // Counted as users: the record that links an instructor id to a user is one of theirs.
+            addOutcome(counts, await writeChangedRows(trx, 'instructors', input.schoolId, rows, { dryRun }));
             // Later steps of this run map instructor ids to users from here, dry run or not.
             await markSeenWithPayload(
               trx,

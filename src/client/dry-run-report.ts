@@ -7,6 +7,7 @@ import { runCounts, type RunCounts } from '../db/run-bookkeeping';
 import { checklistRules } from '../coursekey/course-checklist';
 import { type Database, type Severity } from '../db/database';
 import { recordTypeLabels, recordTypes } from '../coursekey/record-types';
+import { describeSkipped } from '../coursekey/skip-reasons';
 
 export interface Finding {
   recordType: string;
@@ -24,7 +25,10 @@ export interface DryRunReport {
   message: string | null;
   startedAt: string;
   finishedAt: string | null;
-  /** Per record type: what a real run would fetch, create, update, leave, deactivate. */
+  /**
+   * Per record type: what a real run would fetch, create, update, leave, deactivate, fail on, and
+   * skip (with the count per reason).
+   */
   wouldChange: RunCounts;
   blockingProblems: number;
   warnings: number;
@@ -91,12 +95,20 @@ export function renderDryRunMarkdown(report: DryRunReport, workflowLink: string)
     '',
     '## What a real sync would do',
     '',
-    '| record type | fetched | would create | would update | unchanged | would deactivate | failed |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| record type | fetched | would create | would update | unchanged | would deactivate | failed | skipped |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...recordTypes.map((type) => {
       const c = report.wouldChange[type];
-      return `| ${recordTypeLabels[type]} | ${c.fetched} | ${c.created} | ${c.updated} | ${c.unchanged} | ${c.deactivated} | ${c.failed} |`;
+      return `| ${recordTypeLabels[type]} | ${c.fetched} | ${c.created} | ${c.updated} | ${c.unchanged} | ${c.deactivated} | ${c.failed} | ${c.skipped} |`;
     }),
+    '',
+    'Fetched = would create + would update + unchanged + failed + skipped; a record the SIS lists as inactive is among the updates.',
+    ...recordTypes
+      .filter((type) => report.wouldChange[type].skipped > 0)
+      .map(
+        (type) =>
+          `- ${recordTypeLabels[type]} skipped: ${describeSkipped(type, report.wouldChange[type].skippedBy)}`,
+      ),
     '',
     '## Course setup checklist',
     '',

@@ -1,17 +1,22 @@
 /** Human output of the CLI: short tables a person reads at a glance. */
 import type { RunCounts } from '../db/run-bookkeeping';
 import { recordTypeLabels, recordTypes, type RecordType } from '../coursekey/record-types';
+import { describeSkipped } from '../coursekey/skip-reasons';
 import type { SchoolStatus } from '../read-model/school-status';
 
 const label = (type: RecordType) => recordTypeLabels[type].toLowerCase();
-const columns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;
+const columns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed', 'skipped'] as const;
 
+/** The counts table, then why records were skipped, per record type. */
 export function formatRunCounts(counts: RunCounts): string {
   const header = ['record type'.padEnd(16), ...columns.map((c) => c.padStart(12))].join('');
   const rows = recordTypes.map((type) =>
     [label(type).padEnd(16), ...columns.map((c) => String(counts[type][c]).padStart(12))].join(''),
   );
-  return [header, ...rows].join('\n');
+  const skipped = recordTypes
+    .filter((type) => counts[type].skipped > 0)
+    .map((type) => `${label(type)} skipped: ${describeSkipped(type, counts[type].skippedBy)}`);
+  return [header, ...rows, ...skipped].join('\n');
 }
 
 export function formatStatus(status: SchoolStatus, workflowLink: (workflowId: string) => string): string {

@@ -1,6 +1,7 @@
 /** The overview: data in (records now, recent runs), data out, the schedule and open issues. */
 import { type RunStatus } from '../db/database';
 import { recordTypes } from '../coursekey/record-types';
+import { describeSkipped } from '../coursekey/skip-reasons';
 import type { RunCounts } from '../db/run-bookkeeping';
 import type { AttendanceOut } from '../read-model/attendance-out';
 import { recordBars } from './charts';
@@ -16,7 +17,15 @@ import { html, type SafeHtml } from './html';
 import { schoolPath } from './layout';
 import type { SchoolInsights } from '../read-model/school-insights';
 
-const countColumns = ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'failed'] as const;
+const countColumns = [
+  'fetched',
+  'created',
+  'updated',
+  'unchanged',
+  'deactivated',
+  'failed',
+  'skipped',
+] as const;
 
 const statusTones: Record<RunStatus, string> = {
   running: 'info',
@@ -149,7 +158,22 @@ function latestRunCountsCard(insights: SchoolInsights): SafeHtml {
         )}
       </tbody>
     </table>
+    ${skippedNotes(run.counts)}
   </div>`;
+}
+
+/** Why records were fetched and not synced, per record type: the counts add up to fetched. */
+export function skippedNotes(counts: RunCounts): SafeHtml {
+  const skipped = recordTypes.filter((type) => counts[type].skipped > 0);
+  if (skipped.length === 0) return html``;
+  return html`<ul class="stat-note skipped">
+    ${skipped.map(
+      (type) =>
+        html`<li data-skipped="${type}">
+          ${recordTypeLabels[type]} skipped: ${describeSkipped(type, counts[type].skippedBy)}
+        </li>`,
+    )}
+  </ul>`;
 }
 
 function recentRunsCard(insights: SchoolInsights): SafeHtml {

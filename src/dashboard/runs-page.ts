@@ -4,11 +4,11 @@ import type { SchoolStatus } from '../read-model/school-status';
 import { runHistoryChart } from './charts';
 import { durationSeconds, formatCount, formatDuration, formatTime } from './display-format';
 import { html, type SafeHtml } from './html';
-import { statusPill } from './overview-page';
+import { skippedNotes, statusPill } from './overview-page';
 
 type Run = SchoolStatus['runs'][number];
 
-const total = (run: Run, column: 'fetched' | 'created' | 'updated' | 'deactivated' | 'failed') =>
+const total = (run: Run, column: 'fetched' | 'created' | 'updated' | 'deactivated' | 'failed' | 'skipped') =>
   recordTypes.reduce((sum, type) => sum + run.counts[type][column], 0);
 
 export function runsBody(status: SchoolStatus, runLink: (workflowId: string) => string): SafeHtml {
@@ -53,6 +53,7 @@ export function runsBody(status: SchoolStatus, runLink: (workflowId: string) => 
                     <th class="num">Updated</th>
                     <th class="num">Deactivated</th>
                     <th class="num">Failed</th>
+                    <th class="num">Skipped</th>
                     <th>Workflow</th>
                   </tr>
                 </thead>
@@ -63,11 +64,12 @@ export function runsBody(status: SchoolStatus, runLink: (workflowId: string) => 
                         <td>${formatTime(run.startedAt, tz)}</td>
                         <td>
                           ${statusPill(run.status)}${run.message && html`<div class="stat-note">${run.message}</div>`}
+                          ${skippedNotes(run.counts)}
                         </td>
                         <td class="num">${formatDuration(durationSeconds(run.startedAt, run.finishedAt))}</td>
-                        ${(['fetched', 'created', 'updated', 'deactivated', 'failed'] as const).map(
-                          (c) => html`<td class="num">${formatCount(total(run, c))}</td>`,
-                        )}
+                        ${(
+                          ['fetched', 'created', 'updated', 'deactivated', 'failed', 'skipped'] as const
+                        ).map((c) => html`<td class="num">${formatCount(total(run, c))}</td>`)}
                         <td>
                           <a
                             href="${runLink(run.workflowId)}"

@@ -26,6 +26,7 @@ h2 { font-size: 17px; margin: 0 0 12px; }
 .stat { font-size: 30px; font-weight: 700; line-height: 1.1; }
 .stat-label { color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: .4px; }
 .stat-note { color: var(--muted); font-size: 13px; }
+ul.skipped { margin: 8px 0 0; padding-left: 18px; }
 table { width: 100%; border-collapse: collapse; font-size: 14px; }
 th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .4px; }

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { AttendanceType } from '../coursekey/attendance-minutes';
 import type { RecordType } from '../coursekey/record-types';
+import type { SkipCounts } from '../coursekey/skip-reasons';
 
 type CreatedAt = ColumnType<Date, never, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
@@ -156,6 +157,9 @@ export interface SyncRunCountsTable {
   unchanged: number;
   deactivated: number;
   failed: number;
+  /** Fetched and deliberately not synced (schema/0010), with the count per reason. */
+  skipped: Generated<number>;
+  skipped_by: JSONColumnType<SkipCounts, string | undefined, string>;
 }
 
 export interface SyncSeenTable {

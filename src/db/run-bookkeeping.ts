@@ -1,51 +1,78 @@
 /** What a sync run remembers beside the roster rows: per-batch counts, the SIS keys it saw, issues. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Severity } from './database';
-import type { RecordType } from '../coursekey/record-types';
+import { recordTypes, type RecordType } from '../coursekey/record-types';
+import type { SkipCounts, SkipReason } from '../coursekey/skip-reasons';
 import type { WriteOutcome } from './write-changed-rows';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface BatchCounts {
+/**
+ * Every record fetched lands in one of created, updated, unchanged, failed or skipped (with its
+ * reason). `deactivated` stands apart: rows the run made inactive, whether the SIS listed them as
+ * inactive (also counted as updated) or no longer listed them (not fetched).
+ */
+export interface BatchCounts<T extends RecordType = RecordType> {
   fetched: number;
   created: number;
   updated: number;
   unchanged: number;
   deactivated: number;
   failed: number;
+  skipped: number;
+  skippedBy: SkipCounts<T>;
 }
 
 /** A run's counts per record type, summed over its batches. */
-export type RunCounts = Record<RecordType, BatchCounts>;
+export type RunCounts = { [T in RecordType]: BatchCounts<T> };
 
-export const emptyCounts = (): BatchCounts => ({
+export const emptyCounts = <T extends RecordType = RecordType>(): BatchCounts<T> => ({
   fetched: 0,
   created: 0,
   updated: 0,
   unchanged: 0,
   deactivated: 0,
   failed: 0,
+  skipped: 0,
+  skippedBy: {},
 });
 
-export function addOutcome(counts: BatchCounts, outcome: WriteOutcome): BatchCounts {
+/** A listed record the SIS now marks inactive is an update of it, deactivated now or at the run's end. */
+export function addOutcome<T extends RecordType>(
+  counts: BatchCounts<T>,
+  outcome: WriteOutcome,
+): BatchCounts<T> {
   counts.created += outcome.created;
-  counts.updated += outcome.updated;
+  counts.updated += outcome.updated + outcome.deactivated + outcome.deferred;
   counts.unchanged += outcome.unchanged;
   counts.deactivated += outcome.deactivated;
   return counts;
 }
 
+export function addSkipped<T extends RecordType>(counts: BatchCounts<T>, reason: SkipReason<T>, n = 1): void {
+  if (n === 0) return;
+  counts.skipped += n;
+  counts.skippedBy[reason] = (counts.skippedBy[reason] ?? 0) + n;
+}
+
 /** Keeps the counts of the first committed attempt of a batch; a retry of the same batch adds nothing. */
-export async function recordBatchCounts(
+export async function recordBatchCounts<T extends RecordType>(
   db: Db,
   syncRunId: string,
-  recordType: RecordType,
+  recordType: T,
   batchKey: string,
-  counts: BatchCounts,
+  counts: BatchCounts<T>,
 ): Promise<void> {
+  const { skippedBy, ...columns } = counts;
   await db
     .insertInto('sync_run_counts')
-    .values({ sync_run_id: syncRunId, record_type: recordType, batch_key: batchKey, ...counts })
+    .values({
+      sync_run_id: syncRunId,
+      record_type: recordType,
+      batch_key: batchKey,
+      ...columns,
+      skipped_by: JSON.stringify(skippedBy),
+    })
     .onConflict((conflict) => conflict.doNothing())
     .execute();
 }
@@ -174,26 +201,33 @@ export async function resolveIssuesNotSeenIn(db: Db, schoolId: string, syncRunId
 }
 
 export async function runCounts(db: Kysely<Database>, syncRunId: string): Promise<RunCounts> {
-  const rows = await db
-    .selectFrom('sync_run_counts')
-    .select(({ fn }) => [
-      'record_type',
-      fn.sum<string>('fetched').as('fetched'),
-      fn.sum<string>('created').as('created'),
-      fn.sum<string>('updated').as('updated'),
-      fn.sum<string>('unchanged').as('unchanged'),
-      fn.sum<string>('deactivated').as('deactivated'),
-      fn.sum<string>('failed').as('failed'),
-    ])
-    .where('sync_run_id', '=', syncRunId)
-    .groupBy('record_type')
-    .execute();
-  const counts: RunCounts = {
-    courses: emptyCounts(),
-    users: emptyCounts(),
-    course_members: emptyCounts(),
-    class_sessions: emptyCounts(),
-  };
+  const [rows, reasons] = await Promise.all([
+    db
+      .selectFrom('sync_run_counts')
+      .select(({ fn }) => [
+        'record_type',
+        fn.sum<string>('fetched').as('fetched'),
+        fn.sum<string>('created').as('created'),
+        fn.sum<string>('updated').as('updated'),
+        fn.sum<string>('unchanged').as('unchanged'),
+        fn.sum<string>('deactivated').as('deactivated'),
+        fn.sum<string>('failed').as('failed'),
+        fn.sum<string>('skipped').as('skipped'),
+      ])
+      .where('sync_run_id', '=', syncRunId)
+      .groupBy('record_type')
+      .execute(),
+    sql<{ record_type: RecordType; reason: SkipReason; n: string }>`
+      SELECT c.record_type, r.key AS reason, sum(r.value::int) AS n
+      FROM sync_run_counts c, jsonb_each_text(c.skipped_by) r
+      WHERE c.sync_run_id = ${syncRunId}
+      GROUP BY c.record_type, r.key
+      ORDER BY c.record_type, r.key
+    `
+      .execute(db)
+      .then((result) => result.rows),
+  ]);
+  const counts = Object.fromEntries(recordTypes.map((type) => [type, emptyCounts()])) as RunCounts;
   for (const row of rows) {
     counts[row.record_type] = {
       fetched: Number(row.fetched),
@@ -202,7 +236,12 @@ export async function runCounts(db: Kysely<Database>, syncRunId: string): Promis
       unchanged: Number(row.unchanged),
       deactivated: Number(row.deactivated),
       failed: Number(row.failed),
+      skipped: Number(row.skipped),
+      skippedBy: {},
     };
+  }
+  for (const row of reasons) {
+    (counts[row.record_type].skippedBy as SkipCounts)[row.reason] = Number(row.n);
   }
   return counts;
 }

@@ -17,6 +17,8 @@ export interface WriteOutcome {
   deactivated: number;
   /** Deactivations set aside for the run's safety check instead of written. */
   deferred: number;
+  /** New rows of records inactive in the SIS, not created (`skipNewInactive`). */
+  skippedNewInactive: number;
 }
 
 export interface WriteOptions {
@@ -28,6 +30,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Park active -> inactive changes in pending_deactivations: the run decides at its end. */
   deferDeactivations?: { syncRunId: string; recordType: RecordType };
+  /** Rows written but left out of the outcome: the caller counts them, or they were not fetched. */
+  uncountedKeys?: ReadonlySet<string>;
 }
 
 type RowWithKey = { sis_key: string; content_hash: string; active?: boolean };
@@ -41,7 +45,14 @@ export async function writeChangedRows<T extends RosterTable>(
   rows: (Insertable<Database[T]> & RowWithKey)[],
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
-  const outcome: WriteOutcome = { created: 0, updated: 0, unchanged: 0, deactivated: 0, deferred: 0 };
+  const outcome: WriteOutcome = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deactivated: 0,
+    deferred: 0,
+    skippedNewInactive: 0,
+  };
   if (rows.length === 0) return outcome;
   // The table name varies, the shape does not: every roster table has these columns.
   const db = trx as unknown as Kysely<{ roster: RowWithKey & { school_id: string } }>;
@@ -59,21 +70,27 @@ export async function writeChangedRows<T extends RosterTable>(
   const toDefer: typeof rows = [];
   for (const row of rows) {
     const before = stored.get(row.sis_key);
+    const count = (field: keyof WriteOutcome) => {
+      if (!options.uncountedKeys?.has(row.sis_key)) outcome[field]++;
+    };
     if (!before) {
-      if (options.skipNewInactive && row.active === false) continue;
-      outcome.created++;
+      if (options.skipNewInactive && row.active === false) {
+        count('skippedNewInactive');
+        continue;
+      }
+      count('created');
     } else if (before.content_hash === row.content_hash || options.insertOnly) {
-      outcome.unchanged++;
+      count('unchanged');
       continue;
     } else if (before.active === true && row.active === false) {
       if (options.deferDeactivations) {
-        outcome.deferred++;
+        count('deferred');
         toDefer.push(row);
         continue;
       }
-      outcome.deactivated++;
+      count('deactivated');
     } else {
-      outcome.updated++;
+      count('updated');
     }
     toWrite.push(row);
   }

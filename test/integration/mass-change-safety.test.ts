@@ -19,6 +19,7 @@ import { postingWorkflowId, rosterWorkflowId, SyncWorkflow } from '../../src/wor
 import { latestRun, runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { assertNoPersonalData } from '../support/histories';
 import { countRows } from '../support/roster-queries';
+import { assertCountsAddUp } from '../support/run-counts';
 
 let env: TestEnvironment;
 before(async () => {
@@ -226,6 +227,8 @@ test('without an approval in time the held drops stay unapplied and the run comp
   assert.equal(result.status, 'completed');
   assert.deepEqual(result.held, { course_members: dropped });
   assert.equal(result.counts.course_members.deactivated, 0);
+  // The held drops were fetched: counted as updates the SIS reported, not applied (README "Counts").
+  assertCountsAddUp(result.counts, 'a run holding deactivations');
   assert.equal((await countRows(env.db, env.config.schoolId)).activeCourseMembers, activeBefore);
   const run = await env.db
     .selectFrom('sync_runs')

@@ -39,7 +39,8 @@ test('a full sync of the small dataset stores exactly the rows the dataset impli
     classSessions: expected.classSessions,
   });
   assert.equal(summary.counts.courses.created, expected.courses);
-  assert.equal(summary.counts.users.created, expected.users);
+  // The GetInstructors records (an instructor id's link to a user) are counted among the users.
+  assert.equal(summary.counts.users.created, expected.users + dataset.instructors.length);
   assert.equal(summary.counts.course_members.created, expected.courseMembers);
   assert.equal(summary.counts.class_sessions.created, expected.classSessions);
   for (const counts of Object.values(summary.counts)) assert.equal(counts.failed, 0);

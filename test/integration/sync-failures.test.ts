@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
 import { after, before, test } from 'node:test';
 import { latestRun, runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { assertCountsAddUp } from '../support/run-counts';
 
 let env: TestEnvironment;
 before(async () => {
@@ -34,6 +35,7 @@ test('malformed SIS records are quarantined as issues and the run completes', as
   assert.equal(summary.status, 'completed');
   const failed = Object.values(summary.counts).reduce((n, c) => n + c.failed, 0);
   assert.ok(failed > 0, 'some records failed');
+  assertCountsAddUp(summary.counts, 'a run with malformed records');
   for (const [type, counts] of Object.entries(summary.counts)) {
     assert.equal(counts.deactivated, 0, `a bad ${type} record is not taken for a deleted one`);
   }
