@@ -43,18 +43,48 @@ const timeMs = (event: EventLike) =>
 
 /** The workflow and every descendant it started, found through their ChildWorkflowExecutionStarted events. */
 export async function workflowTreeStats(client: Client, rootId: string): Promise<HistoryStats[]> {
-  const found: HistoryStats[] = [];
+  return (await workflowTreeEvents(client, rootId)).map(({ workflowId, events }) =>
+    historyStats(workflowId, events),
+  );
+}
+
+/** The history of the workflow and of every descendant it started, root first. */
+export async function workflowTreeEvents(
+  client: Client,
+  rootId: string,
+): Promise<{ workflowId: string; events: EventLike[] }[]> {
+  const found: { workflowId: string; events: EventLike[] }[] = [];
   const pending = [rootId];
   while (pending.length > 0) {
     const workflowId = pending.shift()!;
     const events = await historyEvents(client, workflowId);
-    found.push(historyStats(workflowId, events));
+    found.push({ workflowId, events });
     for (const event of events) {
       const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
       if (child) pending.push(child);
     }
   }
   return found;
+}
+
+/** Each activity that completed: its type, when it was scheduled and when it completed (epoch ms). */
+export function completedActivities(
+  events: EventLike[],
+): { type: string; scheduledAt: number; completedAt: number }[] {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const completed: { type: string; scheduledAt: number; completedAt: number }[] = [];
+  for (const event of events) {
+    const scheduledAttributes = event.activityTaskScheduledEventAttributes;
+    const completedAttributes = event.activityTaskCompletedEventAttributes;
+    if (scheduledAttributes) {
+      const type = scheduledAttributes.activityType?.name ?? 'unknown';
+      scheduled.set(String(event.eventId), { type, at: timeMs(event) });
+    } else if (completedAttributes) {
+      const task = scheduled.get(String(completedAttributes.scheduledEventId));
+      if (task) completed.push({ type: task.type, scheduledAt: task.at, completedAt: timeMs(event) });
+    }
+  }
+  return completed;
 }
 
 export async function historyEvents(client: Client, workflowId: string): Promise<EventLike[]> {
