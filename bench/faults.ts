@@ -10,7 +10,8 @@
  *
  * Knobs (environment): BENCH_PRESET=small checks the bench itself in a few minutes;
  * BENCH_FAULTS=kill_users,sis_storm runs only those scenarios (after the clean run);
- * BENCH_SYNC_TIMEOUT (default 10m) bounds each run; BENCH_SOURCE labels the code measured.
+ * BENCH_FAULTS_TIMELINE=1 prints each fault run's activities with their times from the fault;
+ * BENCH_SYNC_TIMEOUT (default 30m) bounds each run; BENCH_SOURCE labels the code measured.
  */
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,7 @@ import {
 import {
   completedActivities,
   count,
+  type CompletedActivity,
   markdownTable,
   mark,
   seconds,
@@ -67,7 +69,8 @@ import {
 const PRESET = (process.env.BENCH_PRESET ?? 'large') as Preset;
 const SEED = 1;
 const PAGE_SIZE = 1000;
-const SYNC_TIMEOUT = (process.env.BENCH_SYNC_TIMEOUT ?? '10m') as '10m';
+/** The SIS storm alone takes about ten minutes on `large`. */
+const SYNC_TIMEOUT = (process.env.BENCH_SYNC_TIMEOUT ?? '30m') as '30m';
 const SYNC_TIMEOUT_MS = Number.parseInt(SYNC_TIMEOUT, 10) * (SYNC_TIMEOUT.endsWith('s') ? 1_000 : 60_000);
 
 const TARGETS = { recoverySeconds: 30, redoneShare: 0.05 };
@@ -86,7 +89,12 @@ interface FaultWindow {
   clearedAt: number;
   /** Activities scheduled before the fault and completed after it, by type: where the fault landed. */
   openAtFault: Record<string, number>;
-  /** Fault cleared -> the first activity completed after it (from the histories); undefined: none did. */
+  /** Fault cleared -> the first activity attempt that started after it (and completed). */
+  resumedMs?: number;
+  /**
+   * Fault cleared -> the first completion of an activity attempt that started after it: the run
+   * moving again through every part (an attempt begun before the fault can complete without them).
+   */
   recoveryMs?: number;
 }
 
@@ -99,6 +107,8 @@ interface RunResult {
   wallMs: number;
   /** Set when the fault went in (a run can end before its trigger). */
   fault?: FaultWindow;
+  /** Activity attempts beyond the first, summed over the activities that completed. */
+  activityRetries: number;
   sisRequests: number;
   /** Requests the SIS answered without an injected fault: the work done, retries of faults left out. */
   sisAnswered: number;
@@ -183,25 +193,33 @@ async function reached(simulator: Simulator, endpoint: string, threshold: number
   return true;
 }
 
-function faultWindow(
-  injectedAt: number,
-  clearedAt: number,
-  activities: ReturnType<typeof completedActivities>,
-): FaultWindow {
+function faultWindow(injectedAt: number, clearedAt: number, activities: CompletedActivity[]): FaultWindow {
   const openAtFault: Record<string, number> = {};
   for (const activity of activities) {
     if (activity.scheduledAt <= injectedAt && activity.completedAt > injectedAt)
       openAtFault[activity.type] = (openAtFault[activity.type] ?? 0) + 1;
   }
-  const firstAfter = Math.min(
-    ...activities.filter((a) => a.completedAt >= clearedAt).map((a) => a.completedAt),
-  );
+  const afterwards = activities.filter((activity) => activity.startedAt >= clearedAt);
+  const first = (times: number[]) => (times.length ? Math.min(...times) - clearedAt : undefined);
+  const resumedMs = first(afterwards.map((activity) => activity.startedAt));
+  const recoveryMs = first(afterwards.map((activity) => activity.completedAt));
   return {
     injectedAt,
     clearedAt,
     openAtFault,
-    ...(Number.isFinite(firstAfter) ? { recoveryMs: firstAfter - clearedAt } : {}),
+    ...(resumedMs === undefined ? {} : { resumedMs }),
+    ...(recoveryMs === undefined ? {} : { recoveryMs }),
   };
+}
+
+/** BENCH_FAULTS_TIMELINE=1: each activity of a fault run, its times from the fault. */
+function printTimeline(activities: CompletedActivity[], injectedAt: number): void {
+  const from = (at: number) => seconds(at - injectedAt).padStart(8);
+  for (const activity of [...activities].sort((a, b) => a.startedAt - b.startedAt)) {
+    console.log(
+      `  ${activity.type.padEnd(26)} scheduled ${from(activity.scheduledAt)}  started ${from(activity.startedAt)}  completed ${from(activity.completedAt)}  attempt ${activity.attempt}`,
+    );
+  }
 }
 
 /** A full sync of a fresh database with `scenario`'s fault, placed by the clean run's request counts. */
@@ -268,6 +286,7 @@ async function runScenario(bench: Bench, scenario: Scenario, clean?: RunResult):
     const activities = (await workflowTreeEvents(client, workflowId)).flatMap(({ events }) =>
       completedActivities(events),
     );
+    if (process.env.BENCH_FAULTS_TIMELINE && window) printTimeline(activities, window.injectedAt);
     const injected = Object.values(stats.byFault).reduce((sum, n) => sum + n, 0);
     const posting = await postingChecksum(db, config.schoolId, bench.postedBefore);
     return {
@@ -278,6 +297,7 @@ async function runScenario(bench: Bench, scenario: Scenario, clean?: RunResult):
       ...(error ? { error } : {}),
       wallMs,
       ...(window ? { fault: faultWindow(window.injectedAt, window.clearedAt, activities) } : {}),
+      activityRetries: activities.reduce((sum, activity) => sum + activity.attempt - 1, 0),
       sisRequests: stats.total,
       sisAnswered: stats.total - injected,
       sisRequestsByEndpoint: stats.byEndpoint,
@@ -332,7 +352,7 @@ const percent = (share: number) => `${share >= 0 ? '+' : ''}${(share * 100).toFi
 const equal = (same: boolean) => (same ? 'equal' : 'DIFFERENT');
 
 function targetsOf(clean: RunResult, scenarios: BenchResults['scenarios']): BenchResults['targets'] {
-  const injected = scenarios.filter((run) => run.fault || run.key === 'sis_storm');
+  const injected = scenarios.filter(wentIn);
   const unequal = scenarios.filter(
     (run) => run.status !== 'completed' || !run.comparison.rosterEqual || !run.comparison.postingEqual,
   );
@@ -358,13 +378,13 @@ function targetsOf(clean: RunResult, scenarios: BenchResults['scenarios']): Benc
       met: clean.status === 'completed' && unequal.length === 0,
     },
     {
-      name: 'Faults injected where planned',
+      name: 'Every fault went in (before its run ended)',
       target: `${scenarios.length} of ${scenarios.length}`,
       measured: `${injected.length} of ${scenarios.length}`,
       met: injected.length === scenarios.length,
     },
     {
-      name: 'Recovery (fault cleared → next activity completed)',
+      name: 'Recovery (fault cleared → first activity attempt begun after it completed)',
       target: `≤ ${TARGETS.recoverySeconds} s`,
       measured: slowest
         ? `slowest ${Number.isFinite(slowestMs) ? seconds(slowestMs) : 'never'} (${slowest.key})`
@@ -387,56 +407,64 @@ const openAt = (fault: FaultWindow) =>
     .map(([type, n]) => `${type} ×${n}`)
     .join(', ') || 'none';
 
+const scenarioOf = (key: string) => FAULT_SCENARIOS.find((scenario) => scenario.key === key);
+const wentIn = (run: RunResult) => run.fault !== undefined || scenarioOf(run.key)?.sisFaults !== undefined;
+const optionalSeconds = (ms: number | undefined) => (ms === undefined ? 'none' : seconds(ms));
+
 function figuresTable({ clean, scenarios }: BenchResults, markdown: boolean): string[][] {
   const code = (text: string) => (markdown ? `\`${text}\`` : text);
-  return [
-    [
-      'scenario',
-      'fault at',
-      'activities open at the fault',
-      'down',
-      'recovery',
-      'wall time',
-      'SIS requests',
-      'answered',
-      'roster',
-      'posted attendance',
-      'status',
-    ],
-    [
-      clean.key,
-      '-',
-      '-',
-      '-',
-      '-',
-      seconds(clean.wallMs),
-      count(clean.sisRequests),
-      count(clean.sisAnswered),
-      'reference',
-      `reference (${count(clean.ledgerRows)} rows)`,
-      clean.status,
-    ],
-    ...scenarios.map((run) => {
-      const at = FAULT_SCENARIOS.find((scenario) => scenario.key === run.key)?.at;
-      return [
-        code(run.key),
-        at
-          ? `${at.phase} (${code(at.endpoint)} ${Math.round(at.share * 100)}%)`
-          : run.key === 'sis_storm'
-            ? 'whole run'
-            : '-',
-        run.fault ? openAt(run.fault) : at ? 'not injected: the run ended first' : '-',
-        run.fault ? seconds(run.fault.clearedAt - run.fault.injectedAt) : '-',
-        run.fault ? (run.fault.recoveryMs === undefined ? 'none' : seconds(run.fault.recoveryMs)) : '-',
-        seconds(run.wallMs),
-        `${count(run.sisRequests)} (${percent(run.comparison.extraRequestsShare)})`,
-        `${count(run.sisAnswered)} (${percent(run.comparison.redoneShare)})`,
-        equal(run.comparison.rosterEqual),
-        equal(run.comparison.postingEqual),
-        run.status + (run.error ? `: ${run.error}` : ''),
-      ];
-    }),
+  const head = [
+    'scenario',
+    'fault at',
+    'activities open at the fault',
+    'down',
+    'resumed',
+    'recovery',
+    'wall time (vs clean)',
+    'activity retries',
+    'SIS requests',
+    'answered',
+    'roster',
+    'posted attendance',
+    'status',
   ];
+  const cleanRow = [
+    clean.key,
+    ...['-', '-', '-', '-', '-'],
+    seconds(clean.wallMs),
+    count(clean.activityRetries),
+    count(clean.sisRequests),
+    count(clean.sisAnswered),
+    'reference',
+    `reference (${count(clean.ledgerRows)} rows)`,
+    clean.status,
+  ];
+  const rows = scenarios.map((run) => {
+    const scenario = scenarioOf(run.key);
+    const at = scenario?.at;
+    const { fault } = run;
+    const wallDelta = run.wallMs - clean.wallMs;
+    return [
+      code(run.key),
+      at
+        ? `${at.phase} (${code(at.endpoint)} ${Math.round(at.share * 100)}%)`
+        : scenario?.sisFaults
+          ? 'whole run'
+          : '-',
+      fault ? openAt(fault) : at ? 'not injected: the run ended first' : '-',
+      fault ? seconds(fault.clearedAt - fault.injectedAt) : '-',
+      fault ? optionalSeconds(fault.resumedMs) : '-',
+      fault ? optionalSeconds(fault.recoveryMs) : '-',
+      `${seconds(run.wallMs)} (${wallDelta >= 0 ? '+' : '-'}${seconds(Math.abs(wallDelta))})`,
+      count(run.activityRetries),
+      `${count(run.sisRequests)} (${percent(run.comparison.extraRequestsShare)})`,
+      `${count(run.sisAnswered)} (${percent(run.comparison.redoneShare)})`,
+      equal(run.comparison.rosterEqual),
+      equal(run.comparison.postingEqual),
+      run.status + (run.error ? `: ${run.error}` : ''),
+    ];
+  });
+  return [head, cleanRow, ...rows];
 }
 
 function renderDocsBlock(results: BenchResults): string {
@@ -475,11 +503,14 @@ function renderDocsBlock(results: BenchResults): string {
     markdownTable(figuresTable(results, true)),
     '',
     'How to read it: _fault at_ is the phase, placed by the share of the clean run’s requests to that endpoint the SIS had answered; ' +
-      '_activities open at the fault_ were scheduled before it and completed after it (the histories). ' +
-      '_Down_ is fault injected → cleared (a new worker polling, the dev server listening, PostgreSQL accepting connections); ' +
-      '_recovery_ is cleared → the first activity of the run completed after it, so it includes what the heartbeat timeout (15 s) and the activity retry backoff leave of the wait, and the rest of an activity in flight. ' +
-      '_SIS requests_ counts every request, the percentage against the clean run; _answered_ leaves out requests answered with an injected fault (each a retry the storm forces), so its percentage is the work done again. ' +
-      '_Roster_ compares the content of the six roster tables (no ids or timestamps) with the clean run’s; _posted attendance_ compares the attendance and LDA ledgers for dates before the day of the clean run (sessions of the day close while the bench runs).',
+      '_activities open at the fault_ were scheduled before it and completed after it (from the histories). ' +
+      '_Down_ is fault injected → cleared (a new worker polling, the dev server listening again, PostgreSQL accepting connections). ' +
+      '_Resumed_ is cleared → the first activity attempt begun after it; _recovery_ is cleared → the first such attempt completed: the run moving through every part again ' +
+      '(an attempt begun before the fault may complete without them). After a worker is killed both include what is left of the heartbeat timeout (15 s) and the retry backoff. ' +
+      '_Activity retries_ are attempts beyond the first of the activities that completed. ' +
+      '_SIS requests_ counts every request, the percentage against the clean run; _answered_ leaves out the requests answered with an injected fault (each forces a retry), so its percentage is the work done again. ' +
+      '_Roster_ compares the content of the six roster tables (no ids or timestamps) with the clean run’s; _posted attendance_ compares the attendance and LDA ledgers for dates before the day of the clean run (sessions of the day close while the bench runs). ' +
+      'Runs follow each other on one machine: a load average above the CPU count (in `bench/results/faults.json`, per run) means other jobs competed.',
     '',
     END_MARK,
   ].join('\n');
