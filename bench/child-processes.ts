@@ -58,8 +58,8 @@ export const isType =
 /**
  * bench/worker-process.ts in a child process: the production worker, whose RSS it reports every
  * 100 ms. `start` resolves once it polls; `env` gives it DATABASE_URL, TEMPORAL_ADDRESS and
- * BENCH_TASK_QUEUE. `stop` shuts it down gracefully (SIGKILL after 30 s) and does nothing once it
- * has exited, so it can be called again from a cleanup path.
+ * BENCH_TASK_QUEUE. `stop` shuts it down gracefully (SIGKILL after 30 s), `kill` kills it at once;
+ * both do nothing once it has exited, so they can be called again from a cleanup path.
  */
 export class WorkerProcess {
   private peakSinceReset = 0;
@@ -89,6 +89,14 @@ export class WorkerProcess {
 
   get peakRssBytes(): number {
     return this.peakSinceReset;
+  }
+
+  /** SIGKILL, as a crash or an OOM kill would end it: no shutdown, activities in flight abandoned. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
   }
 
   async stop(): Promise<void> {

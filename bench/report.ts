@@ -31,7 +31,7 @@ type EventLike = {
   eventId?: unknown;
   eventTime?: { seconds?: unknown; nanos?: number | null } | null;
   activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
-  activityTaskStartedEventAttributes?: { scheduledEventId?: unknown } | null;
+  activityTaskStartedEventAttributes?: { scheduledEventId?: unknown; attempt?: number | null } | null;
   activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown; startedEventId?: unknown } | null;
   childWorkflowExecutionStartedEventAttributes?: {
     workflowExecution?: { workflowId?: string | null } | null;
@@ -43,18 +43,72 @@ const timeMs = (event: EventLike) =>
 
 /** The workflow and every descendant it started, found through their ChildWorkflowExecutionStarted events. */
 export async function workflowTreeStats(client: Client, rootId: string): Promise<HistoryStats[]> {
-  const found: HistoryStats[] = [];
+  return (await workflowTreeEvents(client, rootId)).map(({ workflowId, events }) =>
+    historyStats(workflowId, events),
+  );
+}
+
+/** The history of the workflow and of every descendant it started, root first. */
+export async function workflowTreeEvents(
+  client: Client,
+  rootId: string,
+): Promise<{ workflowId: string; events: EventLike[] }[]> {
+  const found: { workflowId: string; events: EventLike[] }[] = [];
   const pending = [rootId];
   while (pending.length > 0) {
     const workflowId = pending.shift()!;
     const events = await historyEvents(client, workflowId);
-    found.push(historyStats(workflowId, events));
+    found.push({ workflowId, events });
     for (const event of events) {
       const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
       if (child) pending.push(child);
     }
   }
   return found;
+}
+
+export interface CompletedActivity {
+  type: string;
+  /** Epoch ms: when the activity was scheduled, its last attempt started, and it completed. */
+  scheduledAt: number;
+  startedAt: number;
+  completedAt: number;
+  /** The attempt that completed: 1 unless earlier attempts failed or timed out. */
+  attempt: number;
+}
+
+/** Each activity that completed, with the times of its last attempt. */
+export function completedActivities(events: EventLike[]): CompletedActivity[] {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const started = new Map<string, { at: number; attempt: number }>();
+  const completed: CompletedActivity[] = [];
+  for (const event of events) {
+    const scheduledAttributes = event.activityTaskScheduledEventAttributes;
+    const startedAttributes = event.activityTaskStartedEventAttributes;
+    const completedAttributes = event.activityTaskCompletedEventAttributes;
+    if (scheduledAttributes) {
+      const type = scheduledAttributes.activityType?.name ?? 'unknown';
+      scheduled.set(String(event.eventId), { type, at: timeMs(event) });
+    } else if (startedAttributes) {
+      started.set(String(startedAttributes.scheduledEventId), {
+        at: timeMs(event),
+        attempt: startedAttributes.attempt ?? 1,
+      });
+    } else if (completedAttributes) {
+      const key = String(completedAttributes.scheduledEventId);
+      const task = scheduled.get(key);
+      if (!task) continue;
+      const attempt = started.get(key);
+      completed.push({
+        type: task.type,
+        scheduledAt: task.at,
+        startedAt: attempt?.at ?? task.at,
+        completedAt: timeMs(event),
+        attempt: attempt?.attempt ?? 1,
+      });
+    }
+  }
+  return completed;
 }
 
 export async function historyEvents(client: Client, workflowId: string): Promise<EventLike[]> {

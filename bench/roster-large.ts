@@ -12,19 +12,16 @@
  * is not a git checkout (the default label is the commit, and whether src/ had uncommitted changes).
  */
 import { Client, Connection } from '@temporalio/client';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import type { RunSummary } from '../src/activities/sync-runs';
 import { enableSchool, storeSchoolConfig } from '../src/client/school-schedules';
 import { loadSchoolConfig } from '../src/config/load-school-config';
 import type { SchoolConfig } from '../src/config/school-config';
 import type { Database } from '../src/db/database';
-import { migrateToLatest } from '../src/db/migrate';
 import type { RosterTable } from '../src/db/write-changed-rows';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { projectRoot } from '../src/infra/paths';
@@ -48,6 +45,15 @@ import {
   type HistoryStats,
 } from './report';
 import type { FloorResult } from './floor-process';
+import {
+  createDatabase,
+  describeMachine,
+  machineInfo,
+  runBench,
+  sourceRevision,
+  type Cleanups,
+  type Machine,
+} from './setup';
 
 /** `large` is the benchmark; BENCH_PRESET=small is a quick check of the bench itself. */
 const PRESET = (process.env.BENCH_PRESET ?? 'large') as Preset;
@@ -252,16 +258,6 @@ async function runFloor(
 
 // ---- report -------------------------------------------------------------------------------------
 
-interface Machine {
-  cpus: number;
-  cpuModel: string;
-  memoryBytes: number;
-  os: string;
-  node: string;
-  postgres: string;
-  temporalCli: string;
-}
-
 interface BenchResults {
   date: string;
   /** The code measured: commit, and whether src/ or schema/ had uncommitted changes. */
@@ -426,7 +422,7 @@ function renderDocsBlock(results: BenchResults): string {
     '',
     `- Date: ${results.date}`,
     `- Code: ${results.source}`,
-    `- Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory, ${machine.os}`,
+    `- Machine: ${describeMachine(machine)}`,
     `- Software: Node ${machine.node}, ${machine.postgres} (embedded, fsync off), Temporal CLI ${machine.temporalCli} dev server (in memory)`,
     `- Dataset: simulator preset \`${dataset.preset}\`, seed ${dataset.seed}, anchor ${dataset.anchorDate}; ` +
       `school \`config/schools/demo.json\` with \`sis.pageSize\` ${dataset.pageSize}, \`maxConcurrentRequests\` ${dataset.maxConcurrentRequests}`,
@@ -487,86 +483,7 @@ async function writeDocs(results: BenchResults): Promise<void> {
   );
 }
 
-function sourceRevision(): string {
-  if (process.env.BENCH_SOURCE) return process.env.BENCH_SOURCE;
-  try {
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-C', projectRoot, ...args], { encoding: 'utf8' }).trim();
-    const commit = git('rev-parse', '--short', 'HEAD');
-    const dirty = git('status', '--porcelain', '--', 'src', 'schema') !== '';
-    return dirty
-      ? `${commit} with uncommitted changes in src/ or schema/`
-      : `${commit} (src/ and schema/ as committed)`;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
-
-async function machineInfo(db: Kysely<Database>, temporalCli: string): Promise<Machine> {
-  const { rows } = await sql<{
-    version: string;
-  }>`SELECT current_setting('server_version') AS version`.execute(db);
-  let temporalVersion = 'unknown';
-  try {
-    temporalVersion = execFileSync(temporalCli, ['--version'], { encoding: 'utf8' })
-      .trim()
-      .replace(/^temporal version /, '');
-  } catch {
-    // The version is informative only.
-  }
-  return {
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    memoryBytes: os.totalmem(),
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    node: process.versions.node,
-    postgres: `PostgreSQL ${rows[0]?.version ?? 'unknown'}`,
-    temporalCli: temporalVersion,
-  };
-}
-
 // ---- main -----------------------------------------------------------------------------------------
-
-/** A pool that tolerates PostgreSQL stopping under an idle connection (the end of the bench). */
-function openDb(url: string, max: number): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-}
-
-async function createDatabase(
-  adminUrl: string,
-  name: string,
-): Promise<{ db: Kysely<Database>; url: string }> {
-  const admin = openDb(adminUrl, 1);
-  await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
-  await admin.destroy();
-  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
-  const db = openDb(url, 4);
-  await migrateToLatest(db);
-  return { db, url };
-}
-
-async function main() {
-  const cleanups: Cleanups = [];
-  const cleanup = async () => {
-    for (const [name, step] of cleanups.reverse()) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`[bench] cleanup of ${name} failed:`, err);
-      }
-    }
-  };
-  try {
-    await bench(cleanups);
-  } finally {
-    await cleanup();
-  }
-}
-
-/** Steps that undo what the bench started, run in reverse order whatever happens. */
-type Cleanups = [name: string, step: () => unknown][];
 
 async function bench(cleanups: Cleanups) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-bench-'));
@@ -684,7 +601,4 @@ async function bench(cleanups: Cleanups) {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench('bench', bench);

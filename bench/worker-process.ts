@@ -1,7 +1,7 @@
 /**
  * The benchmarks' worker, in a process of its own so its memory can be measured apart from the
- * Temporal client, the simulator and PostgreSQL. Started with an IPC channel by WorkerProcess
- * (bench/child-processes.ts), for bench/roster-large.ts and bench/attendance-posting.ts; the same
+ * Temporal client, the simulator and PostgreSQL (and killed apart from them, bench/faults.ts).
+ * Started with an IPC channel by WorkerProcess (bench/child-processes.ts) for every bench; the same
  * worker as `npm run worker` (createWorker, default pool), on the bench's DATABASE_URL,
  * TEMPORAL_ADDRESS and task queue (BENCH_TASK_QUEUE).
  *
@@ -35,7 +35,7 @@ async function main() {
   const taskQueue = process.env.BENCH_TASK_QUEUE;
   if (!taskQueue || !process.send)
     throw new Error(
-      'Started by bench/roster-large.ts and bench/attendance-posting.ts through WorkerProcess (bench/child-processes.ts) only (BENCH_TASK_QUEUE, IPC).',
+      'Started by the benches (bench/roster-large.ts, attendance-posting.ts, faults.ts) through WorkerProcess (bench/child-processes.ts) only (BENCH_TASK_QUEUE, IPC).',
     );
   // Warnings and errors only: the bench prints its own progress.
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -77,7 +77,9 @@ async function guard(state: SimulatorState, request: FastifyRequest, reply: Fast
   await faults.sleep(faults.settings.latencyMs);
   if (endpoint === 'Authenticate') return;
 
-  switch (faults.drawRequestFault()) {
+  const fault = faults.drawRequestFault();
+  if (fault) state.stats.countFault(fault);
+  switch (fault) {
     case 'rateLimit':
       return reply
         .code(429)

@@ -36,7 +36,7 @@ export const faultSettingsSchema = z.strictObject({
 export type FaultSettings = z.output<typeof faultSettingsSchema>;
 export type FaultSettingsInput = z.input<typeof faultSettingsSchema>;
 
-type RequestFault = 'rateLimit' | 'error' | 'timeout';
+export type RequestFault = 'rateLimit' | 'error' | 'timeout';
 
 /** How to break one item of each list endpoint's response so that the contract's schemas reject it. */
 const BREAK_ITEM: Record<string, (item: object) => object> = {

@@ -43,6 +43,8 @@ test('faults injected in the SIS still end in a complete, identical result', asy
   const byStatus = stats.byStatus as Record<string, number>;
   assert.ok((byStatus['503'] ?? 0) > 0, 'some requests got 503');
   assert.ok((byStatus['429'] ?? 0) > 0, 'some requests got 429');
+  assert.equal(stats.byFault.error, byStatus['503'], 'every 503 counted as an injected fault');
+  assert.ok((stats.byFault.timeout ?? 0) > 0, 'some requests hung');
 
   assert.equal(faulty.status, 'completed');
   assert.deepEqual(await countRows(flaky.db, 'faults-flaky'), await countRows(healthy.db, 'faults-healthy'));
