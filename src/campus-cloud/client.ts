@@ -132,22 +132,24 @@ export class CampusCloudClient {
   }
 
   private async send(endpoint: string, init: Options): Promise<unknown> {
-    return this.options.limit(async () => {
-      try {
-        return await this.policy.execute(async () => {
+    try {
+      // Each try takes one of the school's request slots; the waits between tries (a Retry-After,
+      // a backoff) hold none, so one rate-limited request does not hold up the school's others.
+      return await this.policy.execute(() =>
+        this.options.limit(async () => {
           try {
             return await this.sendAuthenticated(endpoint, init);
           } catch (err) {
             throw this.classify(endpoint, err);
           }
-        });
-      } catch (err) {
-        if (!isOpenCircuit(err)) throw err;
-        throw new SisTransientError(
-          `${endpoint}: the SIS failed nearly every recent request; not asking again for a few seconds`,
-        );
-      }
-    });
+        }),
+      );
+    } catch (err) {
+      if (!isOpenCircuit(err)) throw err;
+      throw new SisTransientError(
+        `${endpoint}: the SIS failed nearly every recent request; not asking again for a few seconds`,
+      );
+    }
   }
 
   private async sendAuthenticated(endpoint: string, init: Options): Promise<unknown> {
