@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
 import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
-import { recordTypes, type RecordType } from '../coursekey/record-types';
+import { recordTypeLabels, recordTypes, type RecordType } from '../coursekey/record-types';
 
 export const deactivationApprovalSchema = z.strictObject({
   /** What the operator was shown as held, per record type. */
@@ -42,7 +42,7 @@ const { applyHeldDeactivations } = proxyActivities<Activities>({
 /** "12 course members, 3 users" (record types in their usual order), or "nothing". */
 export function describeCounts(counts: DeactivationCounts): string {
   const parts = recordTypes.flatMap((type) =>
-    counts[type] === undefined ? [] : [`${counts[type]} ${type.replace('_', ' ')}`],
+    counts[type] === undefined ? [] : [`${counts[type]} ${recordTypeLabels[type].toLowerCase()}`],
   );
   return parts.length ? parts.join(', ') : 'nothing';
 }
