@@ -28,10 +28,9 @@ import { insertCheckIns } from '../src/db/check-ins';
 import { createDb } from '../src/db/connection';
 import { migrateToLatest } from '../src/db/migrate';
 import { writeChangedRows } from '../src/db/write-changed-rows';
-import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { projectRoot } from '../src/infra/paths';
 import { requireTemporalCli } from '../src/infra/temporal-cli';
-import { freePort, startTemporalDevServer } from '../src/infra/temporal-dev-server';
+import { startThrowawayServers } from '../src/infra/throwaway-servers';
 import type { Dataset } from '../src/simulator/dataset';
 import { generateDataset } from '../src/simulator/generate';
 import { generateCheckIns } from '../src/simulator/generate-check-ins';
@@ -90,9 +89,8 @@ async function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-bench-attendance-'));
   const temporalCli = requireTemporalCli();
   const dataset = generateDataset({ preset: 'large', seed: 1 });
-  const [temporal, postgres, simulator, floorSimulator] = await Promise.all([
-    startTemporalDevServer({ port: await freePort(), headless: true }),
-    startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), throwaway: true }),
+  const [{ temporal, postgres, stop: stopServers }, simulator, floorSimulator] = await Promise.all([
+    startThrowawayServers(scratch),
     createSimulator({ dataset }),
     createSimulator({ dataset: structuredClone(dataset) }),
   ]);
@@ -262,7 +260,7 @@ async function main() {
     await worker?.stop().catch((err) => console.error('[bench] stopping the worker process failed:', err));
     await connection.close();
     await db.destroy();
-    await Promise.allSettled([simulator.close(), floorSimulator.close(), temporal.stop(), postgres.stop()]);
+    await Promise.allSettled([simulator.close(), floorSimulator.close(), stopServers()]);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -23,10 +23,9 @@ import { loadSchoolConfig } from '../src/config/load-school-config';
 import type { SchoolConfig } from '../src/config/school-config';
 import type { Database } from '../src/db/database';
 import type { RosterTable } from '../src/db/write-changed-rows';
-import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { projectRoot } from '../src/infra/paths';
 import { requireTemporalCli } from '../src/infra/temporal-cli';
-import { freePort, startTemporalDevServer } from '../src/infra/temporal-dev-server';
+import { startThrowawayServers } from '../src/infra/throwaway-servers';
 import { generateDataset, type Preset } from '../src/simulator/generate';
 import { createSimulator, DEFAULT_PASSWORD, DEFAULT_USERNAME, type Simulator } from '../src/simulator/server';
 import { SyncWorkflow } from '../src/workflows/sync';
@@ -497,14 +496,13 @@ async function bench(cleanups: Cleanups) {
   const temporalCli = requireTemporalCli();
   const dataset = generateDataset({ preset: PRESET, seed: SEED });
   const anchorDate = new Date().toISOString().slice(0, 10);
-  const [temporal, postgres, simulator] = await Promise.all([
-    startTemporalDevServer({ port: await freePort(), headless: true }),
-    startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), throwaway: true }),
+  const [servers, simulator] = await Promise.all([
+    startThrowawayServers(scratch),
     createSimulator({ dataset }),
   ]);
+  const { temporal, postgres } = servers;
   cleanups.push(
-    ['Temporal dev server', () => temporal.stop()],
-    ['PostgreSQL', () => postgres.stop()],
+    ['Temporal dev server and PostgreSQL', () => servers.stop()],
     ['simulator', () => simulator.close()],
   );
 

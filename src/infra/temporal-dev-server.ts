@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isListening } from './ports';
 import { requireTemporalCli } from './temporal-cli';
 
 export interface TemporalDevServer {
@@ -17,39 +17,21 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-export function isListening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
 export async function startTemporalDevServer(options: {
   port?: number;
   uiPort?: number;
   /** SQLite file that keeps history across restarts; in memory when omitted. */
   dbFile?: string;
   headless?: boolean;
+  /** A server already listening on the port is used as it is; false makes that an error. */
+  reuseRunning?: boolean;
 }): Promise<TemporalDevServer> {
   const port = options.port ?? 7233;
   const uiPort = options.uiPort ?? port + 1000;
   const address = `127.0.0.1:${port}`;
   const uiUrl = `http://127.0.0.1:${uiPort}`;
   if (await isListening('127.0.0.1', port)) {
+    if (options.reuseRunning === false) throw new Error(`Port ${port} is already in use.`);
     return { address, uiUrl, stop: async () => {} };
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];

@@ -30,7 +30,8 @@ import {
 } from '../infra/local-defaults';
 import { projectRoot } from '../infra/paths';
 import { installTemporalCli } from '../infra/temporal-cli';
-import { isListening, startTemporalDevServer } from '../infra/temporal-dev-server';
+import { isListening } from '../infra/ports';
+import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { createSimulator } from '../simulator/server';
 import { generateDataset } from '../simulator/generate';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { scheduleId } from '../../src/temporal/schedules';
 import type { SchoolConfig } from '../../src/config/school-config';
-import { freePort } from '../../src/infra/temporal-dev-server';
+import { freePort } from '../../src/infra/ports';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../../src/simulator/server';
 import { runCommand } from '../support/cli-process';
 import { startTestEnvironment, type TestEnvironment } from '../support/environment';

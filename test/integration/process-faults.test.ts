@@ -11,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/infra/embedded-postgres';
-import { freePort } from '../../src/infra/temporal-dev-server';
+import { freePort } from '../../src/infra/ports';
 import { generateDataset } from '../../src/simulator/generate';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
