@@ -1,16 +1,17 @@
 /**
  * What every activity needs for one school: its validated configuration (stored at enablement)
- * and a Campus Cloud client with the school's request budget. Credentials are resolved here, in
+ * and a Campus Cloud client with the school's request budget, held across every worker process
+ * (src/db/sis-request-slots.ts). Credentials are resolved here, in
  * the worker, from the references in the configuration: they never travel through Temporal.
  */
 import type { Kysely } from 'kysely';
-import pLimit from 'p-limit';
 import { CampusCloudClient } from '../campus-cloud/client';
 import { resolveCredentials } from '../config/credentials';
 import { ConfigError, parseSchoolConfig } from '../config/load-school-config';
 import type { SchoolConfig } from '../config/school-config';
 import { contentHash } from '../mapping/content-hash';
 import type { Database } from '../db/database';
+import { SisRequestSlots } from '../db/sis-request-slots';
 import type { RunTarget } from '../db/run-bookkeeping';
 
 export interface SchoolContext {
@@ -68,7 +69,7 @@ export class SchoolContexts {
         baseUrl: config.sis.baseUrl,
         ...resolveCredentials(config, 'the worker'),
         timeoutMs: config.sis.requestTimeoutMs,
-        limit: pLimit(config.sis.maxConcurrentRequests),
+        limit: new SisRequestSlots(this.db, config.schoolId, config.sis.maxConcurrentRequests).run,
       });
       this.clients.set(version, client);
     }

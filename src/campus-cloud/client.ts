@@ -3,7 +3,6 @@
  * request budget, timeouts and retries, and zod validation of every response.
  */
 import ky, { HTTPError, TimeoutError, type KyInstance, type Options } from 'ky';
-import type { LimitFunction } from 'p-limit';
 import type { z } from 'zod';
 import {
   SisBadRecordError,
@@ -15,13 +14,20 @@ import {
 import { isOpenCircuit, sisRequestPolicy } from './request-policy';
 import * as schema from './schemas';
 
+/**
+ * A school's request budget: runs one try of a request once one of the school's slots is free.
+ * `signal`, when the budget passes one, aborts the try when its slot is lost (a lease that could
+ * not be renewed). A p-limit limiter fits, for a budget within one process.
+ */
+export type RequestSlots = <T>(task: (signal?: AbortSignal) => Promise<T>) => Promise<T>;
+
 export interface CampusCloudClientOptions {
   baseUrl: string;
   username: string;
   password: string;
   timeoutMs: number;
   /** Shared by every request to this school's SIS, so parallel activities stay within its budget. */
-  limit: LimitFunction;
+  limit: RequestSlots;
   /** Tries per request before the error reaches Temporal (request-policy.ts); tests set fewer. */
   tries?: number;
 }
@@ -136,10 +142,14 @@ export class CampusCloudClient {
       // Each try takes one of the school's request slots; the waits between tries (a Retry-After,
       // a backoff) hold none, so one rate-limited request does not hold up the school's others.
       return await this.policy.execute(() =>
-        this.options.limit(async () => {
+        this.options.limit(async (signal) => {
           try {
-            return await this.sendAuthenticated(endpoint, init);
+            return await this.sendAuthenticated(endpoint, { ...init, signal });
           } catch (err) {
+            if (signal?.aborted) {
+              const reason = signal.reason instanceof Error ? signal.reason.message : 'its slot was lost';
+              throw new SisTransientError(`${endpoint}: ${reason}`);
+            }
             throw this.classify(endpoint, err);
           }
         }),

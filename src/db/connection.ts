@@ -15,6 +15,15 @@ export function databaseUrl(): string {
   return process.env.DATABASE_URL ?? embeddedPostgresUrl(LOCAL_POSTGRES_PORT);
 }
 
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The pool behind a database createDb made: for what Kysely does not do, such as LISTEN. */
+export function poolOf(db: Kysely<Database>): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('poolOf: this database was not created by createDb.');
+  return pool;
+}
+
 export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections });
   // An idle connection dropped by the server (a restart, Ctrl-C reaching PostgreSQL first) is
@@ -23,5 +32,7 @@ export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Datab
   // A connection checked out for a transaction has no pool listener while it is out: a server
   // restart then fails the query in hand (the activity retries) and must not end the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
 }

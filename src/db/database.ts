@@ -243,6 +243,7 @@ export interface Database {
   attendance_ledger: AttendanceLedgerTable;
   attendance_answer_journal: AttendanceAnswerJournalTable;
   lda_ledger: LdaLedgerTable;
+  sis_request_slots: SisRequestSlotsTable;
 }
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -374,4 +375,15 @@ export interface LdaLedgerTable {
   last_date_attended: LocalDate;
   sync_run_id: string | null;
   posted_at: UpdatedAt;
+}
+
+/**
+ * A school's SIS request slots (schema/0011): held while `holder` is set and `expires_at` is in
+ * the future (src/db/sis-request-slots.ts).
+ */
+export interface SisRequestSlotsTable {
+  school_id: string;
+  slot: number;
+  holder: string | null;
+  expires_at: Date | null;
 }

@@ -69,10 +69,32 @@ function personOnWire<T extends { email?: string; campusId?: string }>({ campusI
   return person.email === undefined ? { ...person, email: null } : person;
 }
 
+/** The campus a request names, by its `campusId` or by the section, user or student it asks for. */
+function campusOf(state: SimulatorState, query: unknown): string | undefined {
+  const { index } = state;
+  const param = (name: string) => {
+    const value = (query as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const person = (record: { campusId?: string } | undefined) =>
+    record && (record.campusId ?? index.dataset.campusId);
+  const sectionId = param('scheduledCourseId');
+  const userId = param('userId');
+  const studentId = param('studentId');
+  return (
+    param('campusId') ??
+    (sectionId === undefined ? undefined : index.sectionsById.get(sectionId)?.campusId) ??
+    (userId === undefined ? undefined : person(index.usersById.get(userId))) ??
+    (studentId === undefined ? undefined : person(index.studentsById.get(studentId)))
+  );
+}
+
 /** Fault injection, then authentication, then permission; Authenticate itself only gets latency. */
 async function guard(state: SimulatorState, request: FastifyRequest, reply: FastifyReply) {
   const endpoint = request.routeOptions.url?.split('/').pop() ?? 'unknown';
   state.stats.countRequest(endpoint);
+  // In flight from arrival until answered, or until the caller hangs up (a timeout, a killed worker).
+  reply.raw.once('close', state.stats.requestStarted(campusOf(state, request.query)));
   const { faults } = state;
   await faults.sleep(faults.settings.latencyMs);
   if (endpoint === 'Authenticate') return;

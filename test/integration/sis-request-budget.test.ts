@@ -1,0 +1,122 @@
+/**
+ * A school's `sis.maxConcurrentRequests` is the most requests its SIS sees in flight, whatever the
+ * number of worker processes (src/db/sis-request-slots.ts); a worker killed while holding slots
+ * blocks the school no longer than the slots' lease.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { SisRequestSlots, SLOT_LEASE_MS } from '../../src/db/sis-request-slots';
+import { generateDataset } from '../../src/simulator/generate';
+import { SyncWorkflow } from '../../src/workflows/sync';
+import { startTestEnvironment, type TestEnvironment } from '../support/environment';
+import { spawnWorker, stopWorker } from '../support/spawn-worker';
+
+const BUDGET = 2;
+const schoolId = 'sis-budget';
+let env: TestEnvironment;
+const workers: ChildProcess[] = [];
+
+before(async () => {
+  env = await startTestEnvironment({
+    dataset: generateDataset({ preset: 'small', seed: 31 }),
+    schoolId,
+    configure: (config) => {
+      config.sis.maxConcurrentRequests = BUDGET;
+      // Many small pages: the run's page activities go side by side, on both workers.
+      config.sis.pageSize = 10;
+    },
+  });
+});
+after(async () => {
+  workers.forEach(stopWorker);
+  await env.close();
+});
+
+async function worker(taskQueue: string): Promise<ChildProcess> {
+  const child = await spawnWorker(env.databaseUrl, taskQueue);
+  workers.push(child);
+  return child;
+}
+
+function startRun(taskQueue: string) {
+  return env.client.workflow.start(SyncWorkflow, {
+    taskQueue,
+    workflowId: `sync:${schoolId}-${taskQueue}`,
+    args: [{ schoolId }],
+  });
+}
+
+async function heldSlots(): Promise<number> {
+  const { count } = await env.db
+    .selectFrom('sis_request_slots')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('school_id', '=', schoolId)
+    .where('holder', 'is not', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+test('two workers on one task queue: the SIS never has more than maxConcurrentRequests in flight', async () => {
+  const taskQueue = `budget-two-${Date.now()}`;
+  await Promise.all([worker(taskQueue), worker(taskQueue)]);
+  // Slow answers, so requests from the two workers would overlap if nothing held them apart.
+  env.simulator.setFaults({ latencyMs: 25 });
+  env.simulator.resetStats();
+  const result = await (await startRun(taskQueue)).result();
+  env.simulator.setFaults({});
+  const stats = env.simulator.getStats();
+
+  assert.equal(result.status, 'completed');
+  assert.ok(stats.total > 100, `${stats.total} SIS requests`);
+  assert.ok(stats.peakInFlight > 1, `requests went side by side (peak ${stats.peakInFlight})`);
+  assert.ok(
+    stats.peakInFlight <= BUDGET,
+    `peak ${stats.peakInFlight} requests in flight, more than the school's ${BUDGET}`,
+  );
+  assert.ok((stats.peakInFlightByCampus.MAIN ?? 0) <= BUDGET);
+  assert.equal(await heldSlots(), 0, 'every slot was given back');
+});
+
+test('two processes sharing a school (two limiters on one database) stay within its slots', async () => {
+  const processes = [
+    new SisRequestSlots(env.db, 'shared-school', BUDGET),
+    new SisRequestSlots(env.db, 'shared-school', BUDGET),
+  ];
+  let inFlight = 0;
+  let peak = 0;
+  const request = async () => {
+    peak = Math.max(peak, ++inFlight);
+    await sleep(10);
+    inFlight--;
+  };
+  await Promise.all(processes.flatMap((slots) => Array.from({ length: 20 }, () => slots.run(request))));
+  assert.equal(peak, BUDGET);
+});
+
+test('a worker killed while holding the school’s slots blocks it no longer than their lease', async () => {
+  const taskQueue = `budget-kill-${Date.now()}`;
+  const first = await worker(taskQueue);
+  // Each request takes 1.5 s (the tests' request timeout is 2 s): the worker holds both slots.
+  env.simulator.setFaults({ latencyMs: 1_500 });
+  const handle = await startRun(taskQueue);
+  while ((await heldSlots()) < BUDGET) await sleep(50);
+  first.kill('SIGKILL');
+  await once(first, 'exit');
+  const killedAt = performance.now();
+  env.simulator.setFaults({});
+
+  // Another process asks for both of the school's slots: it has them once the leases ran out.
+  const slots = new SisRequestSlots(env.db, schoolId, BUDGET);
+  const waits = await Promise.all([0, 1].map(() => slots.run(async () => performance.now() - killedAt)));
+  const longest = Math.max(...waits);
+  assert.ok(longest > 2_000, `the killed worker's slots were held until their lease ran out (${longest} ms)`);
+  assert.ok(longest < SLOT_LEASE_MS + 1_500, `both slots free ${longest.toFixed(0)} ms after the kill`);
+
+  await worker(taskQueue);
+  assert.equal((await handle.result()).status, 'completed');
+});
