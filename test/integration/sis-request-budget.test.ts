@@ -37,7 +37,7 @@ after(async () => {
 });
 
 async function worker(taskQueue: string): Promise<ChildProcess> {
-  const child = await spawnWorker(env.databaseUrl, taskQueue);
+  const child = await spawnWorker(env.databaseUrl, taskQueue, { spreadActivities: true });
   workers.push(child);
   return child;
 }
@@ -61,7 +61,7 @@ async function heldSlots(): Promise<number> {
   return Number(count);
 }
 
-test('two workers on one task queue: the SIS never has more than maxConcurrentRequests in flight', async () => {
+test('two workers on one task queue: the SIS never has more than maxConcurrentRequests in flight', async (t) => {
   const taskQueue = `budget-two-${Date.now()}`;
   await Promise.all([worker(taskQueue), worker(taskQueue)]);
   // Slow answers, so requests from the two workers would overlap if nothing held them apart.
@@ -70,6 +70,7 @@ test('two workers on one task queue: the SIS never has more than maxConcurrentRe
   const result = await (await startRun(taskQueue)).result();
   env.simulator.setFaults({});
   const stats = env.simulator.getStats();
+  t.diagnostic(`${stats.total} requests, peak ${stats.peakInFlight} in flight`);
 
   assert.equal(result.status, 'completed');
   assert.ok(stats.total > 100, `${stats.total} SIS requests`);
@@ -98,13 +99,17 @@ test('two processes sharing a school (two limiters on one database) stay within 
   assert.equal(peak, BUDGET);
 });
 
-test('a worker killed while holding the school’s slots blocks it no longer than their lease', async () => {
+test('a worker killed while holding the school’s slots blocks it no longer than their lease', async (t) => {
   const taskQueue = `budget-kill-${Date.now()}`;
   const first = await worker(taskQueue);
   // Each request takes 1.5 s (the tests' request timeout is 2 s): the worker holds both slots.
   env.simulator.setFaults({ latencyMs: 1_500 });
   const handle = await startRun(taskQueue);
-  while ((await heldSlots()) < BUDGET) await sleep(50);
+  const deadline = Date.now() + 30_000;
+  while ((await heldSlots()) < BUDGET) {
+    assert.ok(Date.now() < deadline, 'the worker never held both of the school’s slots');
+    await sleep(50);
+  }
   first.kill('SIGKILL');
   await once(first, 'exit');
   const killedAt = performance.now();
@@ -114,6 +119,7 @@ test('a worker killed while holding the school’s slots blocks it no longer tha
   const slots = new SisRequestSlots(env.db, schoolId, BUDGET);
   const waits = await Promise.all([0, 1].map(() => slots.run(async () => performance.now() - killedAt)));
   const longest = Math.max(...waits);
+  t.diagnostic(`slots free ${waits.map((wait) => wait.toFixed(0)).join(' and ')} ms after the kill`);
   assert.ok(longest > 2_000, `the killed worker's slots were held until their lease ran out (${longest} ms)`);
   assert.ok(longest < SLOT_LEASE_MS + 1_500, `both slots free ${longest.toFixed(0)} ms after the kill`);
 

@@ -3,14 +3,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/infra/paths';
 
-/** Resolves once the worker polls `taskQueue` against `databaseUrl`. */
-export async function spawnWorker(databaseUrl: string, taskQueue: string): Promise<ChildProcess> {
+/**
+ * Resolves once the worker polls `taskQueue` against `databaseUrl`. `spreadActivities` turns off
+ * eager activity dispatch, which runs a workflow's activities on the worker that has the workflow:
+ * without it they go to whichever worker polls first, so two workers share one run's activities.
+ */
+export async function spawnWorker(
+  databaseUrl: string,
+  taskQueue: string,
+  options: { spreadActivities?: boolean } = {},
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(projectRoot, 'test/support/worker-process.ts')],
     {
       cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: databaseUrl, WORKER_TASK_QUEUE: taskQueue },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        WORKER_TASK_QUEUE: taskQueue,
+        ...(options.spreadActivities ? { WORKER_SPREAD_ACTIVITIES: '1' } : {}),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

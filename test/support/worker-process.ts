@@ -1,7 +1,8 @@
 /**
  * A worker in a process of its own, so a test can kill it with SIGKILL mid-run and start another:
  * the production activities on DATABASE_URL, polling WORKER_TASK_QUEUE, with the test run's
- * workflow bundle. Prints "ready" once polling.
+ * workflow bundle. Prints "ready" once polling. WORKER_SPREAD_ACTIVITIES=1: no eager activity
+ * dispatch (test/support/spawn-worker.ts).
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -25,6 +26,7 @@ async function main() {
     activities: createActivities(db),
     // A killed worker's sticky workflow tasks move to another worker after this, not the default 10 s.
     stickyQueueScheduleToStartTimeout: '1s',
+    ...(process.env.WORKER_SPREAD_ACTIVITIES === '1' ? { maxEagerActivityReservationsPerWorkflowTask: 0 } : {}),
   });
   const running = worker.run();
   console.log('ready');
