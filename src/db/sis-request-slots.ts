@@ -11,8 +11,8 @@
  * slot fails the try (the activity retries); nothing here ends the process.
  *
  * In front, a local limiter of the same size: one process never has more tries waiting on the
- * database than the school's budget, and the waiting ones are served by one loop that asks again
- * on each release (and every POLL_MS, for expired leases).
+ * database than the school's budget. A try that finds no slot sleeps until a slot of the school
+ * is freed, here or in another process (one wakes per free), or POLL_MS passed (expired leases).
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -52,19 +52,16 @@ interface HeldSlot {
   abort: AbortController;
 }
 
-interface Waiter {
-  resolve(slot: HeldSlot): void;
-  reject(err: unknown): void;
-}
 
 export class SisRequestSlots {
   private readonly local: LimitFunction;
   private readonly held = new Set<HeldSlot>();
-  private readonly waiters: Waiter[] = [];
-  private pumping = false;
-  /** A slot was freed (here or, notified, elsewhere) while a claim was on its way: claim again at once. */
-  private freedMeanwhile = false;
-  private wake: (() => void) | undefined;
+  /** Tries waiting for a slot, longest first; a freed slot wakes the first. */
+  private readonly sleepers: (() => void)[] = [];
+  private waiting = 0;
+  private unsubscribe: (() => void) | undefined;
+  /** Counts frees seen (here, or notified from elsewhere): a claim that missed one asks again at once. */
+  private frees = 0;
   private renewal: NodeJS.Timeout | undefined;
   private renewing = false;
   private seeded = false;
@@ -106,47 +103,40 @@ export class SisRequestSlots {
       });
     });
 
-  private take(): Promise<HeldSlot> {
-    return new Promise<HeldSlot>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      void this.pump();
-    });
-  }
-
-  /** Serves the waiters in order, one claim at a time, sleeping between misses until a release. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
+  /** Claims a slot, and while none is free sleeps until one is freed (or POLL_MS passed). */
+  private async take(): Promise<HeldSlot> {
     const releases = slotReleases(this.db);
-    const unsubscribe = releases.subscribe(this.schoolId, () => this.freed());
+    this.waiting++;
     try {
-      while (this.waiters.length > 0) {
-        this.freedMeanwhile = false;
-        let slot: HeldSlot | undefined;
-        try {
-          slot = await this.claim();
-        } catch (err) {
-          for (const waiter of this.waiters.splice(0)) waiter.reject(err);
-          return;
-        }
+      for (;;) {
+        const freesBefore = this.frees;
+        const slot = await this.claim();
         if (slot) {
           this.hold(slot);
-          this.waiters.shift()!.resolve(slot);
-        } else if (!this.freedMeanwhile) {
-          releases.listen();
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, POLL_MS * (0.75 + Math.random() / 2));
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = undefined;
+          return slot;
         }
+        if (this.frees !== freesBefore) continue;
+        // Contended: hear of the frees of other processes (LISTEN) while any try here waits.
+        this.unsubscribe ??= releases.subscribe(this.schoolId, () => this.freed());
+        releases.listen();
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            const index = this.sleepers.indexOf(wake);
+            if (index >= 0) this.sleepers.splice(index, 1);
+            resolve();
+          }, POLL_MS * (0.75 + Math.random() / 2));
+          this.sleepers.push(wake);
+        });
       }
     } finally {
-      unsubscribe();
-      this.pumping = false;
+      if (--this.waiting === 0) {
+        this.unsubscribe?.();
+        this.unsubscribe = undefined;
+      }
     }
   }
 
@@ -200,8 +190,8 @@ export class SisRequestSlots {
   }
 
   private freed(): void {
-    this.freedMeanwhile = true;
-    this.wake?.();
+    this.frees++;
+    this.sleepers.shift()?.();
   }
 
   private hold(slot: HeldSlot): void {
