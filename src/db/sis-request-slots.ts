@@ -52,7 +52,6 @@ interface HeldSlot {
   abort: AbortController;
 }
 
-
 export class SisRequestSlots {
   private readonly local: LimitFunction;
   private readonly held = new Set<HeldSlot>();
@@ -124,11 +123,14 @@ export class SisRequestSlots {
             clearTimeout(timer);
             resolve();
           };
-          const timer = setTimeout(() => {
-            const index = this.sleepers.indexOf(wake);
-            if (index >= 0) this.sleepers.splice(index, 1);
-            resolve();
-          }, POLL_MS * (0.75 + Math.random() / 2));
+          const timer = setTimeout(
+            () => {
+              const index = this.sleepers.indexOf(wake);
+              if (index >= 0) this.sleepers.splice(index, 1);
+              resolve();
+            },
+            POLL_MS * (0.75 + Math.random() / 2),
+          );
           this.sleepers.push(wake);
         });
       }

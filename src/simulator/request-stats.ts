@@ -55,14 +55,18 @@ export class RequestStats {
     if (campusId !== undefined) {
       const now = (this.inFlightByCampus.get(campusId) ?? 0) + 1;
       this.inFlightByCampus.set(campusId, now);
-      this.stats.peakInFlightByCampus[campusId] = Math.max(this.stats.peakInFlightByCampus[campusId] ?? 0, now);
+      this.stats.peakInFlightByCampus[campusId] = Math.max(
+        this.stats.peakInFlightByCampus[campusId] ?? 0,
+        now,
+      );
     }
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
       this.inFlight--;
-      if (campusId !== undefined) this.inFlightByCampus.set(campusId, this.inFlightByCampus.get(campusId)! - 1);
+      if (campusId !== undefined)
+        this.inFlightByCampus.set(campusId, this.inFlightByCampus.get(campusId)! - 1);
     };
   }
 
@@ -74,6 +78,7 @@ export class RequestStats {
   reset(): void {
     this.stats = empty();
     this.stats.peakInFlight = this.inFlight;
-    for (const [campusId, now] of this.inFlightByCampus) if (now > 0) this.stats.peakInFlightByCampus[campusId] = now;
+    for (const [campusId, now] of this.inFlightByCampus)
+      if (now > 0) this.stats.peakInFlightByCampus[campusId] = now;
   }
 }

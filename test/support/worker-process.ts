@@ -26,7 +26,9 @@ async function main() {
     activities: createActivities(db),
     // A killed worker's sticky workflow tasks move to another worker after this, not the default 10 s.
     stickyQueueScheduleToStartTimeout: '1s',
-    ...(process.env.WORKER_SPREAD_ACTIVITIES === '1' ? { maxEagerActivityReservationsPerWorkflowTask: 0 } : {}),
+    ...(process.env.WORKER_SPREAD_ACTIVITIES === '1'
+      ? { maxEagerActivityReservationsPerWorkflowTask: 0 }
+      : {}),
   });
   const running = worker.run();
   console.log('ready');
