@@ -9,8 +9,10 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
+import { CampusCloudClient } from '../../src/campus-cloud/client';
 import { SisRequestSlots, SLOT_LEASE_MS } from '../../src/db/sis-request-slots';
 import { generateDataset } from '../../src/simulator/generate';
+import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../../src/simulator/server';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import { startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { spawnWorker, stopWorker } from '../support/spawn-worker';
@@ -50,11 +52,11 @@ function startRun(taskQueue: string) {
   });
 }
 
-async function heldSlots(): Promise<number> {
+async function heldSlots(school = schoolId): Promise<number> {
   const { count } = await env.db
     .selectFrom('sis_request_slots')
     .select((eb) => eb.fn.countAll<string>().as('count'))
-    .where('school_id', '=', schoolId)
+    .where('school_id', '=', school)
     .where('holder', 'is not', null)
     .where('expires_at', '>', new Date())
     .executeTakeFirstOrThrow();
@@ -97,6 +99,25 @@ test('two processes sharing a school (two limiters on one database) stay within 
   };
   await Promise.all(processes.flatMap((slots) => Array.from({ length: 20 }, () => slots.run(request))));
   assert.equal(peak, BUDGET);
+});
+
+test('a request waiting out a Retry-After holds none of the school’s slots', async () => {
+  const school = 'retry-after-school';
+  const sis = new CampusCloudClient({
+    baseUrl: env.simulator.url,
+    username: DEFAULT_USERNAME,
+    password: DEFAULT_PASSWORD,
+    timeoutMs: 2_000,
+    limit: new SisRequestSlots(env.db, school, 1).run,
+  });
+  env.simulator.resetStats();
+  env.simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 2 });
+  const request = sis.getUsers('MAIN', 1, 10);
+  while (!env.simulator.getStats().byStatus['429']) await sleep(20);
+  await sleep(300);
+  assert.equal(await heldSlots(school), 0, 'no slot held during the Retry-After wait');
+  env.simulator.setFaults({});
+  assert.equal((await request).items.length, 10);
 });
 
 test('a worker killed while holding the school’s slots blocks it no longer than their lease', async (t) => {
