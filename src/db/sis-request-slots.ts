@@ -34,11 +34,11 @@ const POLL_MS = 500;
 const PROCESS_HOLDER = `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 let tries = 0;
 
-/** The try's slot was not confirmed in time: the try is aborted with this as the reason. */
+/** The try's lease was not confirmed in time, or was found taken: the try is aborted with this. */
 export class SlotLeaseLapsedError extends Error {
   constructor(schoolId: string) {
     super(
-      `the SIS request slot of school ${schoolId} could not be renewed in time (PostgreSQL unreachable); the request was abandoned`,
+      `the SIS request slot of school ${schoolId} could not be renewed in time (PostgreSQL unreachable, or the lease ran out); the request was abandoned`,
     );
     this.name = 'SlotLeaseLapsedError';
   }
