@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, RunStatus } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
 import { resolveIssuesNotSeenIn, runCounts, type RunCounts } from '../db/run-bookkeeping';
+import { forgetRunProgress } from '../db/run-progress';
 import type { DeactivationCounts } from './deactivation';
 
 export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
@@ -74,6 +75,7 @@ export function createSyncRunActivities(db: Kysely<Database>) {
         await trx.deleteFrom('sync_seen').where('sync_run_id', '=', input.syncRunId).execute();
         await trx.deleteFrom('sync_listing_pages').where('sync_run_id', '=', input.syncRunId).execute();
         await trx.deleteFrom('pending_deactivations').where('sync_run_id', '=', input.syncRunId).execute();
+        await forgetRunProgress(trx, input.syncRunId);
       });
       return {
         syncRunId: input.syncRunId,

@@ -180,6 +180,21 @@ export interface SyncListingPagesTable {
   unidentified: number;
 }
 
+/** The parts of an activity's work a run has committed (schema/0011). */
+export interface SyncPartsDoneTable {
+  sync_run_id: string;
+  work: string;
+  items_hash: string;
+  parts: number;
+}
+
+/** Catalog courses a run has fetched, as the SIS answered (schema/0011). */
+export interface SyncCatalogCoursesTable {
+  sync_run_id: string;
+  course_id: string;
+  course: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
 export interface PendingDeactivationsTable {
   sync_run_id: string;
   record_type: RecordType;
@@ -227,6 +242,8 @@ export interface Database {
   sync_run_counts: SyncRunCountsTable;
   sync_seen: SyncSeenTable;
   sync_listing_pages: SyncListingPagesTable;
+  sync_parts_done: SyncPartsDoneTable;
+  sync_catalog_courses: SyncCatalogCoursesTable;
   sync_issues: SyncIssuesTable;
   admin_accounts: AdminAccountsTable;
   admin_account_schools: AdminAccountSchoolsTable;
