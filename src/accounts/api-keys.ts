@@ -43,13 +43,21 @@ export async function revokeApiKey(db: Kysely<Database>, id: string): Promise<bo
 export async function schoolOfApiKey(db: Kysely<Database>, key: string): Promise<string | undefined> {
   const row = await db
     .selectFrom('api_keys')
-    .select(['id', 'school_id', sql<boolean>`last_used_at IS NULL OR last_used_at < now() - interval '1 minute'`.as('stale')])
+    .select([
+      'id',
+      'school_id',
+      sql<boolean>`last_used_at IS NULL OR last_used_at < now() - interval '1 minute'`.as('stale'),
+    ])
     .where('key_hash', '=', hashApiKey(key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   // To the minute: one write per key and minute, not one per request.
   if (row?.stale)
-    await db.updateTable('api_keys').set({ last_used_at: sql<Date>`now()` }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: sql<Date>`now()` })
+      .where('id', '=', row.id)
+      .execute();
   return row?.school_id;
 }
 

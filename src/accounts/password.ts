@@ -28,7 +28,8 @@ export async function hashPassword(password: string): Promise<string> {
 function parseStored(stored: string) {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  if (scheme !== 'scrypt' || !salt || !key || !Object.values(cost).every(Number.isSafeInteger)) return undefined;
+  if (scheme !== 'scrypt' || !salt || !key || !Object.values(cost).every(Number.isSafeInteger))
+    return undefined;
   return { ...cost, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
 }
 

@@ -98,9 +98,14 @@ export function adminCommand(): Command {
     });
   admin
     .command('reset-password')
-    .description("give an admin a new password (generated and shown once, or read from stdin); ends their sessions and sign-in locks")
+    .description(
+      'give an admin a new password (generated and shown once, or read from stdin); ends their sessions and sign-in locks',
+    )
     .argument('<admin>', 'email or id')
-    .option('--password-stdin', 'read the new password from the first line of stdin instead of generating one')
+    .option(
+      '--password-stdin',
+      'read the new password from the first line of stdin instead of generating one',
+    )
     .action(async (idOrEmail: string, options: { passwordStdin?: boolean }) => {
       const password = options.passwordStdin ? firstLine(await text(process.stdin)) : generatePassword();
       await withDb(async (db) => {
@@ -119,7 +124,9 @@ export function adminCommand(): Command {
       await withDb(async (db) => {
         const account = await adminByIdOrEmail(db, idOrEmail);
         const cleared = await clearSignInFailures(db, account.email);
-        console.log(`Unlocked ${account.email} (${cleared} failed sign-in${cleared === 1 ? '' : 's'} cleared).`);
+        console.log(
+          `Unlocked ${account.email} (${cleared} failed sign-in${cleared === 1 ? '' : 's'} cleared).`,
+        );
       });
     });
   admin

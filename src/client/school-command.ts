@@ -13,7 +13,9 @@ import { disableSchool, reenableSchool } from './school-lifecycle';
 import { formatTable, listTime } from './table';
 
 /** cli.ts's connection to PostgreSQL and Temporal for one command. */
-export type WithParts = <T>(body: (parts: { db: Kysely<Database>; client: Client }) => Promise<T>) => Promise<T>;
+export type WithParts = <T>(
+  body: (parts: { db: Kysely<Database>; client: Client }) => Promise<T>,
+) => Promise<T>;
 
 function scheduleText(school: SchoolListing): string {
   const schedule = school.schedule;
@@ -33,7 +35,8 @@ export function schoolsCommand(withParts: WithParts): Command {
         await migrateToLatest(db);
         const list = await listSchools(db, client);
         if (options.json) return console.log(JSON.stringify(list, null, 2));
-        if (!list.length) return console.log('No schools. Enable one with `npm run cli -- enable --config <file>`.');
+        if (!list.length)
+          return console.log('No schools. Enable one with `npm run cli -- enable --config <file>`.');
         console.log(
           formatTable(
             ['school', 'name', 'state', 'schedule', 'last run'],
@@ -71,7 +74,7 @@ export function schoolCommand(withParts: WithParts): Command {
     });
   school
     .command('enable')
-    .description("enable a disabled school again with its stored configuration (resumes its schedule)")
+    .description('enable a disabled school again with its stored configuration (resumes its schedule)')
     .argument('<id>', 'School ID')
     .action(async (schoolId: string) => {
       await withParts(async ({ db, client }) => {
