@@ -53,8 +53,14 @@ test('a bad file names the file, each field and the fix', () => {
 
 test('the SIS base URL must be https; http only for a loopback host (the simulator, the demo)', () => {
   const demo = JSON.parse(JSON.stringify(loadSchoolConfig(demoFile)));
-  for (const baseUrl of ['http://sis.example.edu/api', 'http://10.0.0.5:8080/api', 'ftp://sis.example.edu/api']) {
-    const file = withFile(JSON.stringify({ ...demo, environment: 'production', sis: { ...demo.sis, baseUrl } }));
+  for (const baseUrl of [
+    'http://sis.example.edu/api',
+    'http://10.0.0.5:8080/api',
+    'ftp://sis.example.edu/api',
+  ]) {
+    const file = withFile(
+      JSON.stringify({ ...demo, environment: 'production', sis: { ...demo.sis, baseUrl } }),
+    );
     assert.throws(
       () => loadSchoolConfig(file),
       (err: unknown) => {
