@@ -25,6 +25,19 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       /** A dry run's configuration (references only, no secrets): the school need not be enabled. */
       config?: SchoolConfig;
     }): Promise<string> {
+      if (input.kind === 'sync') {
+        // A disabled school is not synced, even by a schedule someone unpaused behind `school disable`.
+        const school = await db
+          .selectFrom('schools')
+          .select('disabled_at')
+          .where('id', '=', input.schoolId)
+          .executeTakeFirst();
+        if (school?.disabled_at)
+          throw ApplicationFailure.nonRetryable(
+            `School ${input.schoolId} is disabled: not synced. Run \`npm run cli -- school enable ${input.schoolId}\` to sync it again.`,
+            'SchoolDisabled',
+          );
+      }
       const row = await db
         .insertInto('sync_runs')
         .values({

@@ -7,6 +7,8 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { Command } from 'commander';
 import { apiKeyCommand } from './api-key-command';
 import { adminCommand } from './admin-command';
+import { schoolCommand, schoolsCommand } from './school-command';
+import { refuseDisabledSchool } from './school-lifecycle';
 import { resolveCredentials } from '../config/credentials';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
@@ -88,6 +90,7 @@ program
   .option('--json', 'print the result as JSON')
   .action(async (options: { school: string; wait: boolean; force?: boolean; json?: boolean }) => {
     await withParts(async ({ db, client }) => {
+      await refuseDisabledSchool(db, options.school);
       const schedule = await scheduleState(client, options.school);
       if (!schedule) {
         throw new Error(
@@ -153,6 +156,8 @@ program
 
 program.addCommand(adminCommand());
 program.addCommand(apiKeyCommand());
+program.addCommand(schoolsCommand(withParts));
+program.addCommand(schoolCommand(withParts));
 
 async function main() {
   // A request that never settles (fetch to a port it refuses, e.g. 9) would otherwise end the process

@@ -62,7 +62,11 @@ export async function storeSchoolConfig(db: Kysely<Database>, config: SchoolConf
     .execute();
 }
 
-/** Idempotent: enabling again updates the stored configuration and the schedule in place. */
+/**
+ * Idempotent: enabling again updates the stored configuration and the schedule in place. A school
+ * disabled by `school disable` is enabled again: its paused schedule resumes (unless `paused`), and
+ * only then is it marked enabled, so a failure leaves it disabled and enabling again retries.
+ */
 export async function enableSchool(
   db: Kysely<Database>,
   client: Client,
@@ -70,6 +74,13 @@ export async function enableSchool(
   options: { taskQueue?: string; paused?: boolean } = {},
 ): Promise<{ scheduleId: string; created: boolean }> {
   await storeSchoolConfig(db, config);
+  const { disabled_at: disabledAt } = await db
+    .selectFrom('schools')
+    .select('disabled_at')
+    .where('id', '=', config.schoolId)
+    .executeTakeFirstOrThrow();
+  const markEnabled = () =>
+    db.updateTable('schools').set({ disabled_at: null }).where('id', '=', config.schoolId).execute();
 
   const schedule = scheduleOptions(config, options.taskQueue ?? TASK_QUEUE);
   const handle = client.schedule.getHandle(schedule.scheduleId);
@@ -80,12 +91,17 @@ export async function enableSchool(
       action: schedule.action as never,
       policies: schedule.policies,
     }));
+    if (disabledAt) {
+      if (!options.paused) await handle.unpause('enabled again');
+      await markEnabled();
+    }
     return { scheduleId: schedule.scheduleId, created: false };
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
   try {
     await client.schedule.create({ ...schedule, state: { paused: options.paused ?? false } });
+    if (disabledAt) await markEnabled();
     return { scheduleId: schedule.scheduleId, created: true };
   } catch (err) {
     // Enabled at the same moment elsewhere: theirs exists now, so update it like any other.

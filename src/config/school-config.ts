@@ -9,6 +9,26 @@ import { z } from 'zod';
 const ianaZone = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, {
   message: 'not an IANA time zone; use a name such as "America/New_York"',
 });
+/** The simulator and the demo run on this machine; every real SIS is reached over the network. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * The service account's password and every student record travel over this URL: https only, except
+ * for http on a loopback host (the simulator, the demo).
+ */
+const sisBaseUrl = z
+  .url({ message: 'must be the Campus Cloud API base URL, e.g. "https://sis.example.edu/api"' })
+  .refine(
+    (url) => {
+      const { protocol, hostname } = new URL(url);
+      return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
+    },
+    {
+      message:
+        'must use https (the SIS credentials and student data travel over it): write "https://..."; http is accepted only for a loopback host (127.0.0.1, localhost, [::1]) such as the simulator',
+    },
+  );
+
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'use a duration such as "1h", "30m" or "90s"');
 
 const window = z.strictObject({
@@ -55,9 +75,7 @@ export const schoolConfigSchema = z
     timeZone: ianaZone,
     environment: z.enum(['test', 'production']),
     sis: z.strictObject({
-      baseUrl: z.url({
-        message: 'must be the Campus Cloud API base URL, e.g. "https://sis.example.edu/api"',
-      }),
+      baseUrl: sisBaseUrl,
       credentials,
       maxConcurrentRequests: z.number().int().min(1).max(64).default(8),
       requestTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),

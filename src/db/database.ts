@@ -17,6 +17,8 @@ export interface SchoolsTable {
   environment: 'test' | 'production';
   sis_base_url: string;
   config: JSONColumnType<Record<string, unknown>>;
+  /** Set by `school disable`: the schedule is paused and no run syncs the school until it is enabled again. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -306,6 +308,8 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: Date | null;
+  /** When the key last authenticated a request, to the minute (schema/0011). */
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CheckInsTable {
