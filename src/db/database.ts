@@ -308,7 +308,7 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: Date | null;
-  /** When the key last authenticated a request, to the minute (schema/0011). */
+  /** When the key last authenticated a request, to the minute (schema/0012). */
   last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
