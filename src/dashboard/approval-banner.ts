@@ -7,12 +7,13 @@ import { schoolPath } from './layout';
 export function approvalBanner(schoolId: string, held: HeldDeactivations, timeZone: string): SafeHtml {
   return html`<section class="banner" role="alert" data-approval-banner="${held.syncRunId}">
     <strong>Deactivations wait for approval.</strong>
-    The running sync would deactivate more records than the safety threshold allows, so it holds these
-    back:
+    The running sync would deactivate more records than the safety threshold allows, so it holds these back:
     <ul>
       ${held.held.map(
         (h) =>
-          html`<li data-held="${h.recordType}">${recordTypeLabels[h.recordType]}: ${formatCount(h.count)}</li>`,
+          html`<li data-held="${h.recordType}">
+            ${recordTypeLabels[h.recordType]}: ${formatCount(h.count)}
+          </li>`,
       )}
     </ul>
     <p>

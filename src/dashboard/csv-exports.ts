@@ -13,12 +13,24 @@ type Params = { schoolId: string };
 
 export function registerCsvExports(app: FastifyInstance, data: SchoolData) {
   const guarded = { preHandler: [requireSignIn, requireSchoolAccess] };
-  const csvRoute = (list: string, build: (schoolId: string, query: Record<string, unknown>) => Promise<string>) =>
-    app.get<{ Params: Params }>(`/dashboard/schools/:schoolId/${list}.csv`, guarded, async (request, reply) => {
-      const school = await data.school(request.params.schoolId);
-      if (!school) return refuse(reply, 404, 'Not found', 'There is nothing at this address.', false);
-      return sendCsv(reply, school.id, list, await build(school.id, request.query as Record<string, unknown>));
-    });
+  const csvRoute = (
+    list: string,
+    build: (schoolId: string, query: Record<string, unknown>) => Promise<string>,
+  ) =>
+    app.get<{ Params: Params }>(
+      `/dashboard/schools/:schoolId/${list}.csv`,
+      guarded,
+      async (request, reply) => {
+        const school = await data.school(request.params.schoolId);
+        if (!school) return refuse(reply, 404, 'Not found', 'There is nothing at this address.', false);
+        return sendCsv(
+          reply,
+          school.id,
+          list,
+          await build(school.id, request.query as Record<string, unknown>),
+        );
+      },
+    );
 
   csvRoute('issues', async (schoolId, query) => {
     const { issues } = await data.issues(schoolId, parseIssueFilter(query), EXPORT_ROWS);

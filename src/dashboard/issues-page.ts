@@ -24,13 +24,16 @@ export function issueFilterQuery(filter: IssueFilter): string {
 /** Where an issue's record is explained: its course's page, or the user's in the student lookup. */
 function recordLink(schoolId: string, issue: IssueRow): SafeHtml {
   if (issue.course)
-    return html`<a href="${schoolPath(schoolId, `/courses/${encodeURIComponent(issue.course.sisKey)}`)}"
+    return html`<a
+        href="${schoolPath(schoolId, `/courses/${encodeURIComponent(issue.course.sisKey)}`)}"
         data-issue-course="${issue.course.sisKey}"
         >${issue.course.sectionCode}</a
       >
       <div class="stat-note">${issue.course.title}</div>`;
   if (issue.recordType === 'users' && issue.sisKey !== '*')
-    return html`<a href="${schoolPath(schoolId, `/students/${encodeURIComponent(issue.sisKey)}`)}" data-issue-user
+    return html`<a
+      href="${schoolPath(schoolId, `/students/${encodeURIComponent(issue.sisKey)}`)}"
+      data-issue-user
       >in student lookup</a
     >`;
   return html``;
@@ -82,10 +85,16 @@ export function issuesBody(input: {
       <div><button class="primary" type="submit">Filter</button></div>
     </form>
     <p class="downloads">
-      <a href="${schoolPath(input.schoolId, `/issues.csv${issueFilterQuery(filter)}`)}" download data-csv="issues"
+      <a
+        href="${schoolPath(input.schoolId, `/issues.csv${issueFilterQuery(filter)}`)}"
+        download
+        data-csv="issues"
         >Download these issues (CSV)</a
       >
-      <a href="${schoolPath(input.schoolId, '/users-without-email.csv')}" download data-csv="users-without-email"
+      <a
+        href="${schoolPath(input.schoolId, '/users-without-email.csv')}"
+        download
+        data-csv="users-without-email"
         >Download the users without email (CSV)</a
       >
     </p>

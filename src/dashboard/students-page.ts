@@ -36,12 +36,22 @@ export function studentSearchBody(input: {
     <form class="filters" method="get" action="${schoolPath(input.schoolId, '/students')}">
       <div>
         <label for="q">Student</label
-        ><input id="q" name="q" type="search" value="${input.query}" placeholder="e.g. 100234 or a name" autofocus />
+        ><input
+          id="q"
+          name="q"
+          type="search"
+          value="${input.query}"
+          placeholder="e.g. 100234 or a name"
+          autofocus
+        />
       </div>
       <div><button class="primary" type="submit">Search</button></div>
     </form>
     <p class="downloads">
-      <a href="${schoolPath(input.schoolId, '/users-without-email.csv')}" download data-csv="users-without-email"
+      <a
+        href="${schoolPath(input.schoolId, '/users-without-email.csv')}"
+        download
+        data-csv="users-without-email"
         >Download the users without email (CSV)</a
       >
     </p>
@@ -69,7 +79,8 @@ export function studentSearchBody(input: {
                       html`<tr data-user="${m.sisKey}">
                         <td><a href="${userPath(input.schoolId, m.sisKey)}">${m.name}</a></td>
                         <td>
-                          ${m.kind === 'student' ? 'student' : 'staff'} ${m.sisId}${m.studentNumber ? ` · no. ${m.studentNumber}` : ''}
+                          ${m.kind === 'student' ? 'student' : 'staff'}
+                          ${m.sisId}${m.studentNumber ? ` · no. ${m.studentNumber}` : ''}
                         </td>
                         <td>${emailCell(m)}</td>
                         <td>
@@ -87,8 +98,10 @@ export function studentSearchBody(input: {
 export function studentDetailsBody(schoolId: string, user: UserDetails): SafeHtml {
   return html`<h1>${user.name}</h1>
     <p class="sub">
-      ${user.kind === 'student' ? 'Student' : 'Staff user'} · SIS id <code>${user.sisId}</code>${user.studentNumber ? html` · student number <code>${user.studentNumber}</code>` : ''}
-      · SIS status ${user.sisStatus}
+      ${user.kind === 'student' ? 'Student' : 'Staff user'} · SIS id
+      <code>${user.sisId}</code
+      >${user.studentNumber ? html` · student number <code>${user.studentNumber}</code>` : ''} · SIS status
+      ${user.sisStatus}
     </p>
     ${
       user.signInProblem
@@ -118,8 +131,8 @@ export function studentDetailsBody(schoolId: string, user: UserDetails): SafeHtm
       ${
         user.memberships.length === 0
           ? html`<p class="empty">
-              In no course in CourseKey: the SIS lists no enrollment of theirs in a section the sync takes (see
-              the issues above, if any).
+              In no course in CourseKey: the SIS lists no enrollment of theirs in a section the sync takes
+              (see the issues above, if any).
             </p>`
           : html`<table>
               <thead>
@@ -140,7 +153,8 @@ export function studentDetailsBody(schoolId: string, user: UserDetails): SafeHtm
                         ${
                           m.sectionCode === null
                             ? html`<code>${m.courseSisKey}</code>`
-                            : html`<a href="${schoolPath(schoolId, `/courses/${encodeURIComponent(m.courseSisKey)}`)}"
+                            : html`<a
+                                  href="${schoolPath(schoolId, `/courses/${encodeURIComponent(m.courseSisKey)}`)}"
                                   >${m.sectionCode}</a
                                 >
                                 <div class="stat-note">${m.title}</div>`

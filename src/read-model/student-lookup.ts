@@ -22,7 +22,11 @@ export const USER_SEARCH_LIMIT = 50;
 
 const likePattern = (text: string) => `%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export async function searchUsers(db: Kysely<Database>, schoolId: string, text: string): Promise<UserMatch[]> {
+export async function searchUsers(
+  db: Kysely<Database>,
+  schoolId: string,
+  text: string,
+): Promise<UserMatch[]> {
   const exact = text.trim();
   const pattern = likePattern(text);
   const rows = await db
@@ -169,7 +173,8 @@ export async function userDetails(
         return {
           ...shared,
           state: 'course not in CourseKey' as const,
-          reason: 'The section is not in CourseKey: see its issues, or whether it is outside the sync window.',
+          reason:
+            'The section is not in CourseKey: see its issues, or whether it is outside the sync window.',
         };
       return {
         ...shared,
