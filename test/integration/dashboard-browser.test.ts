@@ -217,7 +217,7 @@ test('on a 375 px wide phone the header, the tabs and the pages fit the screen',
   const paths = ['', '/runs', '/posting', '/issues?state=all', '/students?q=a', `/courses/${course.sis_key}`];
   for (const path of paths) {
     await page.goto(`${baseUrl}/dashboard/schools/${schoolId}${path}`);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
     assert.ok(width <= 375, `${path || 'overview'}: the page is ${width} px wide`);
     // Every tab is on screen (the tabs wrap rather than run off the side).
     const tabs = await page

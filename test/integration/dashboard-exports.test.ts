@@ -223,7 +223,7 @@ test('the issues CSV holds the filtered issues with their sections, quoted and g
         .execute()
     ).map((c) => [c.sis_key, c.section_code]),
   );
-  for (const row of courses) assert.equal(row.section_code, sections.get(row.sis_key) ?? '', row.sis_key);
+  for (const row of courses) assert.equal(row.section_code, sections.get(row.sis_key!) ?? '', row.sis_key);
   assert.ok(
     courses.some((r) => r.section_code !== ''),
     'issues of synced courses carry their section code',
