@@ -108,7 +108,7 @@ export function registerSchoolPages(
     (request, reply) =>
       schoolPage(request, reply, 'courses', 'Course', async (school) => {
         const course = await data.course(school.id, request.params.courseKey);
-        return course && courseDetailsBody(course, school.time_zone);
+        return course && courseDetailsBody(school.id, course, school.time_zone);
       }),
   );
 

@@ -338,6 +338,12 @@ test('the student lookup finds a student by SIS id, email or name and shows each
   assert.match(withoutEmail.body, /data-sign-in-problem>No email address in Campus Cloud/);
   assert.match(withoutEmail.body, /data-user-issue="user-without-email"/);
 
+  // From the course's side, the member links to the student's side.
+  const coursePage = await getA(schoolA(`/courses/${encodeURIComponent(droppedStudent.sectionId)}`));
+  assert.ok(
+    coursePage.body.includes(`href="${schoolA(`/students/${encodeURIComponent(student.sis_key)}`)}"`),
+  );
+
   assert.equal((await getA(schoolA('/students/student%3Anobody'))).statusCode, 404);
   assert.match((await getA(schoolA('/students?q=zz-no-such-student'))).body, /No user in CourseKey matches/);
 });
