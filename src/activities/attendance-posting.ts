@@ -234,7 +234,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             else progress.rejected++;
           }
           // Recorded before the next call: a crash can repeat only the call in flight.
-          const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers);
+          const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers, call.length);
           if (journalId !== null) {
             filing = filing.then(() => moveJournalToLedger(db, schoolId, journalId));
             filing.catch(() => undefined);

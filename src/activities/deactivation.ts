@@ -282,7 +282,11 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         await recordIssues(db, target, issues);
         await db
           .updateTable('sync_runs')
-          .set({ held_deactivations: JSON.stringify(settled.held) })
+          .set({
+            held_deactivations: JSON.stringify(settled.held),
+            // The run's approval wait starts once this returns: the dashboard shows this deadline.
+            held_until: sql<Date>`now() + ${config.safety.approvalWait}::interval`,
+          })
           .where('id', '=', input.syncRunId)
           .execute();
       }
@@ -303,7 +307,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       }
       await db
         .updateTable('sync_runs')
-        .set({ held_deactivations: null })
+        .set({ held_deactivations: null, held_until: null })
         .where('id', '=', input.syncRunId)
         .execute();
       await db

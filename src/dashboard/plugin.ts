@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { registerInsightsJson } from '../api/insights-json';
 import type { InsightsApiOptions } from '../api/insights-routes';
+import { registerCsvExports } from './csv-exports';
 import { loadSession, requireSchoolAccess, requireSignIn, SESSION_JSON_BASE } from './request-guards';
 import { schoolData } from '../read-model/school-data';
 import { registerSchoolPages } from './school-pages';
@@ -49,6 +50,7 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
   const data = schoolData(options.db, options.temporal);
   registerSignInRoutes(app, options.db);
   registerSchoolPages(app, { db: options.db, data, temporalUiUrl: options.temporalUiUrl });
+  registerCsvExports(app, data);
   registerInsightsJson(app, {
     data,
     temporalUiUrl: options.temporalUiUrl,

@@ -145,6 +145,8 @@ export interface SyncRunsTable {
   /** The configuration a dry run ran with (a dry-run school need not be enabled). */
   config: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   held_deactivations: JSONColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  /** Until when held deactivations wait for approval (schema/0013); null when nothing is held. */
+  held_until: Date | null;
   /** school_id of a real run (null for a dry run): the key to schools, which a dry run's school need not be in. */
   enabled_school_id: ColumnType<string | null, never, never>;
 }
@@ -262,6 +264,7 @@ export interface Database {
   attendance_ledger: AttendanceLedgerTable;
   attendance_answer_journal: AttendanceAnswerJournalTable;
   lda_ledger: LdaLedgerTable;
+  attendance_posting_counts: AttendancePostingCountsTable;
 }
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -385,7 +388,19 @@ export interface AttendanceAnswerJournalTable {
   sync_run_id: string | null;
   /** The answers as JSON tuples (json, not jsonb: written once, read once). */
   answers: ColumnType<unknown, string, never>;
+  /** The records the call sent, answered or not (schema/0013; null in older rows: the answers). */
+  sent: ColumnType<number | null, number | undefined, never>;
   written_at: CreatedAt;
+}
+
+/** What each run posted to the SIS (schema/0013), counted as answers are filed and LDAs recorded. */
+export interface AttendancePostingCountsTable {
+  sync_run_id: string;
+  school_id: string;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  last_dates: number;
 }
 
 export interface LdaLedgerTable {
