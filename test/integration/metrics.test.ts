@@ -12,11 +12,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pLimit from 'p-limit';
+import { CampusCloudClient } from '../../src/campus-cloud/client';
+import type { SisRequestEvent } from '../../src/campus-cloud/request-observer';
 import { recordTypes } from '../../src/coursekey/record-types';
 import { createHttpServer } from '../../src/http/server';
 import { projectRoot } from '../../src/infra/paths';
 import { freePort } from '../../src/infra/ports';
 import { opsServerSettings } from '../../src/workers/ops-server';
+import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../../src/simulator/server';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import { startTestEnvironment, type TestEnvironment } from '../support/environment';
 
@@ -178,6 +182,50 @@ test('a run moves the worker metrics as the SIS and the run count them, beside t
   // Ids only: no person's email or name reaches the metrics.
   const student = env.simulator.getDataset().students.find((s) => s.email)!;
   assert.ok(!after.includes(student.email!) && !after.includes(`${student.firstName} ${student.lastName}`));
+});
+
+test('the SIS client reports each exchange: ok, 4xx, 429, 5xx, timeout, network, and a request the open circuit refused', async () => {
+  const events: SisRequestEvent[] = [];
+  const client = (baseUrl = env.simulator.url) =>
+    new CampusCloudClient({
+      baseUrl,
+      username: DEFAULT_USERNAME,
+      password: DEFAULT_PASSWORD,
+      timeoutMs: 300,
+      limit: pLimit(4),
+      tries: 1,
+      observe: (event) => events.push(event),
+    });
+  const outcomes = () => events.splice(0).map((event) => `${event.endpoint} ${event.outcome}`);
+  const sis = client();
+  const campus = env.config.campusId;
+  await sis.getUsers(campus, 1, 10);
+  // Each exchange that reached the SIS carries its duration.
+  assert.ok(events.every((event) => typeof event.seconds === 'number' && event.seconds > 0));
+  assert.deepEqual(outcomes(), ['Authenticate ok', 'GetUsers ok']);
+  await assert.rejects(sis.getEnrollment('no-such-section', 1, 10));
+  assert.deepEqual(outcomes(), ['GetEnrollment http_4xx']);
+  try {
+    env.simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 30 });
+    await assert.rejects(sis.getUsers(campus, 1, 10));
+    assert.deepEqual(outcomes(), ['GetUsers http_429']);
+    env.simulator.setFaults({ timeoutRate: 1, timeoutMs: 1_000 });
+    await assert.rejects(sis.getUsers(campus, 1, 10));
+    assert.deepEqual(outcomes(), ['GetUsers timeout']);
+    env.simulator.setFaults({ errorRate: 1 });
+    await assert.rejects(sis.getUsers(campus, 1, 10));
+    assert.deepEqual(outcomes(), ['GetUsers http_5xx']);
+    // A dead SIS: once nearly every recent request failed, the circuit refuses without asking.
+    await Promise.allSettled(Array.from({ length: 24 }, (_, i) => sis.getUsers(campus, i + 1, 10)));
+    events.splice(0);
+    await assert.rejects(sis.getUsers(campus, 1, 10), /failed nearly every recent request/);
+    assert.deepEqual(events, [{ endpoint: 'GetUsers', outcome: 'circuit_open' }]);
+    events.splice(0);
+  } finally {
+    env.simulator.setFaults({});
+  }
+  await assert.rejects(client(`http://127.0.0.1:${await freePort()}/api`).getUsers(campus, 1, 10));
+  assert.deepEqual(outcomes(), ['Authenticate network']);
 });
 
 test("the web process counts requests by route pattern and status code, never by a URL's ids", async () => {
