@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import pLimit from 'p-limit';
 import { CampusCloudClient } from '../../src/campus-cloud/client';
 import type { SisRequestEvent } from '../../src/campus-cloud/request-observer';
+import { enableSchool } from '../../src/client/school-schedules';
 import { recordTypes } from '../../src/coursekey/record-types';
 import { createHttpServer } from '../../src/http/server';
 import { projectRoot } from '../../src/infra/paths';
@@ -182,6 +183,27 @@ test('a run moves the worker metrics as the SIS and the run count them, beside t
   // Ids only: no person's email or name reaches the metrics.
   const student = env.simulator.getDataset().students.find((s) => s.email)!;
   assert.ok(!after.includes(student.email!) && !after.includes(`${student.firstName} ${student.lastName}`));
+});
+
+test('deactivations a run holds back for approval are counted per school and record type', async () => {
+  // A third of the enrollments dropped at once is above the safety threshold; nobody approves.
+  const config = { ...env.config, safety: { ...env.config.safety, approvalWait: '1s' } };
+  await enableSchool(env.db, env.client, config, { taskQueue: env.taskQueue, paused: true });
+  const dataset = env.simulator.getDataset();
+  Object.entries(dataset.enrollments).forEach(([scheduledCourseId, list]) =>
+    list
+      .filter((enrollment, index) => enrollment.status === 'Registered' && index % 3 === 0)
+      .forEach(({ studentId }) =>
+        env.simulator.mutate({ op: 'setEnrollmentStatus', scheduledCourseId, studentId, status: 'Dropped' }),
+      ),
+  );
+  const labels = { school_id: env.config.schoolId, record_type: 'course_members' };
+  const before = sample(await scrapeWorker(), 'coursekey_sync_deactivations_held_total', labels);
+  const result = await runSyncOnWorker();
+  const after = sample(await scrapeWorker(), 'coursekey_sync_deactivations_held_total', labels);
+
+  assert.ok((result.held.course_members ?? 0) > 0, 'the run held the drops');
+  assert.equal(after - before, result.held.course_members);
 });
 
 test('the SIS client reports each exchange: ok, 4xx, 429, 5xx, timeout, network, and a request the open circuit refused', async () => {
