@@ -17,6 +17,7 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
+import { countHeldDeactivations } from '../metrics/sync-metrics';
 import { markChangedListings } from './changed-listings';
 import type { SchoolContexts } from './school-context';
 import { reportSharedEmails } from './users';
@@ -289,6 +290,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           })
           .where('id', '=', input.syncRunId)
           .execute();
+        countHeldDeactivations(input.schoolId, settled.held);
       }
       return settled;
     },

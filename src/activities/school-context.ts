@@ -12,6 +12,7 @@ import type { SchoolConfig } from '../config/school-config';
 import { contentHash } from '../mapping/content-hash';
 import type { Database } from '../db/database';
 import type { RunTarget } from '../db/run-bookkeeping';
+import { sisRequestMetrics } from '../metrics/sync-metrics';
 
 export interface SchoolContext {
   config: SchoolConfig;
@@ -69,6 +70,7 @@ export class SchoolContexts {
         ...resolveCredentials(config, 'the worker'),
         timeoutMs: config.sis.requestTimeoutMs,
         limit: pLimit(config.sis.maxConcurrentRequests),
+        observe: sisRequestMetrics(config.schoolId),
       });
       this.clients.set(version, client);
     }

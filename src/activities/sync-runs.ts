@@ -2,7 +2,13 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Kysely } from 'kysely';
 import type { Database, RunStatus } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
-import { resolveIssuesNotSeenIn, runCounts, type RunCounts } from '../db/run-bookkeeping';
+import {
+  consecutiveFailures,
+  resolveIssuesNotSeenIn,
+  runCounts,
+  type RunCounts,
+} from '../db/run-bookkeeping';
+import { countFinishedRun } from '../metrics/sync-metrics';
 import { forgetRunProgress } from '../db/run-progress';
 import type { DeactivationCounts } from './deactivation';
 
@@ -75,12 +81,19 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       const message =
         input.message ??
         (heldTotal ? `${heldTotal} deactivations held by the safety threshold, not approved.` : null);
-      await db.transaction().execute(async (trx) => {
+      const run = await db.transaction().execute(async (trx) => {
+        // Only the first finish is counted in the metrics: a retried one finds the run finished.
+        const before = await trx
+          .selectFrom('sync_runs')
+          .select('status')
+          .where('id', '=', input.syncRunId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         const run = await trx
           .updateTable('sync_runs')
           .set({ status: input.status, message, finished_at: sql<Date>`now()` })
           .where('id', '=', input.syncRunId)
-          .returning(['school_id', 'kind'])
+          .returning(['school_id', 'kind', 'started_at', 'finished_at'])
           .executeTakeFirstOrThrow();
         if (run.kind === 'sync' && input.status === 'completed') {
           await resolveIssuesNotSeenIn(trx, run.school_id, input.syncRunId);
@@ -89,11 +102,24 @@ export function createSyncRunActivities(db: Kysely<Database>) {
         await trx.deleteFrom('sync_listing_pages').where('sync_run_id', '=', input.syncRunId).execute();
         await trx.deleteFrom('pending_deactivations').where('sync_run_id', '=', input.syncRunId).execute();
         await forgetRunProgress(trx, input.syncRunId);
+        return { ...run, firstFinish: before.status === 'running' };
       });
+      const counts = await runCounts(db, input.syncRunId);
+      if (run.firstFinish) {
+        const sync = run.kind === 'sync';
+        countFinishedRun({
+          schoolId: run.school_id,
+          kind: run.kind,
+          result: input.status,
+          seconds: ((run.finished_at?.getTime() ?? Date.now()) - run.started_at.getTime()) / 1000,
+          written: sync ? counts : undefined,
+          consecutiveFailures: sync ? await consecutiveFailures(db, run.school_id) : undefined,
+        });
+      }
       return {
         syncRunId: input.syncRunId,
         status: input.status,
-        counts: await runCounts(db, input.syncRunId),
+        counts,
       };
     },
   };

@@ -13,6 +13,7 @@ import {
   SisTransientError,
 } from './errors';
 import { isOpenCircuit, sisRequestPolicy } from './request-policy';
+import { outcomeOf, type SisRequestObserver, type SisRequestOutcome } from './request-observer';
 import * as schema from './schemas';
 
 export interface CampusCloudClientOptions {
@@ -24,6 +25,8 @@ export interface CampusCloudClientOptions {
   limit: LimitFunction;
   /** Tries per request before the error reaches Temporal (request-policy.ts); tests set fewer. */
   tries?: number;
+  /** Told of every exchange with the SIS and every request the circuit breaker refuses (metrics). */
+  observe?: SisRequestObserver;
 }
 
 /** A list page: valid items, and the items that failed validation (quarantined by the caller). */
@@ -72,9 +75,13 @@ export class CampusCloudClient {
 
   private async authenticate(): Promise<string> {
     try {
-      const body = await this.http
-        .post('Authenticate', { json: { username: this.options.username, password: this.options.password } })
-        .json();
+      const body = await this.exchange('Authenticate', () =>
+        this.http
+          .post('Authenticate', {
+            json: { username: this.options.username, password: this.options.password },
+          })
+          .json(),
+      );
       const parsed = schema.authResponse.parse(body);
       // Refresh a little early so a long page never starts with a token about to expire.
       this.token = { value: parsed.token, expiresAt: Date.now() + parsed.expiresIn * 1000 * 0.9 };
@@ -146,15 +153,33 @@ export class CampusCloudClient {
       );
     } catch (err) {
       if (!isOpenCircuit(err)) throw err;
+      this.options.observe?.({ endpoint, outcome: 'circuit_open' });
       throw new SisTransientError(
         `${endpoint}: the SIS failed nearly every recent request; not asking again for a few seconds`,
       );
     }
   }
 
+  /** One HTTP exchange with the SIS, reported to the observer with its outcome and duration. */
+  private async exchange<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const report = (outcome: SisRequestOutcome) =>
+      this.options.observe?.({ endpoint, outcome, seconds: (performance.now() - started) / 1000 });
+    try {
+      const result = await call();
+      report('ok');
+      return result;
+    } catch (err) {
+      report(outcomeOf(err));
+      throw err;
+    }
+  }
+
   private async sendAuthenticated(endpoint: string, init: Options): Promise<unknown> {
     const request = (token: string) =>
-      this.http(endpoint, { ...init, headers: { Authorization: `Bearer ${token}` } }).json();
+      this.exchange(endpoint, () =>
+        this.http(endpoint, { ...init, headers: { Authorization: `Bearer ${token}` } }).json(),
+      );
     try {
       return await request(await this.bearer());
     } catch (err) {

@@ -200,6 +200,23 @@ export async function resolveIssuesNotSeenIn(db: Db, schoolId: string, syncRunId
   return Number(resolved.numUpdatedRows);
 }
 
+/** A school's failed sync runs since its last completed one (cancelled runs neither break nor extend it). */
+export async function consecutiveFailures(db: Db, schoolId: string): Promise<number> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .select(({ fn }) => fn.countAll<string>().as('n'))
+    .where('school_id', '=', schoolId)
+    .where('kind', '=', 'sync')
+    .where('status', '=', 'failed')
+    .where(
+      'id',
+      '>',
+      sql<string>`coalesce((SELECT max(id) FROM sync_runs WHERE school_id = ${schoolId} AND kind = 'sync' AND status = 'completed'), 0)`,
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function runCounts(db: Kysely<Database>, syncRunId: string): Promise<RunCounts> {
   const [rows, reasons] = await Promise.all([
     db
