@@ -8,6 +8,8 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { requestFullSync, WATERMARK_MARGIN_MS } from '../../src/db/sync-watermarks';
 import type { Section } from '../../src/campus-cloud/schemas';
+import { scheduleId } from '../../src/temporal/schedules';
+import { runCommand } from '../support/cli-process';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import type { SyncResult } from '../../src/workflows/sync';
 
@@ -20,6 +22,7 @@ before(async () => {
   });
 });
 after(async () => {
+  await env?.client.schedule.getHandle(scheduleId(env.config.schoolId)).delete();
   await env?.close();
 });
 
@@ -265,6 +268,21 @@ test('the full reconciliation comes on its own schedule (schedule.fullSyncEvery)
   const due = await measuredSync();
   assert.equal(due.summary.mode, 'full');
   assert.equal(rowsWritten(due.summary), 0);
-  const after = await measuredSync();
-  assert.equal(after.summary.mode, 'incremental');
+  const following = await measuredSync();
+  assert.equal(following.summary.mode, 'incremental');
+});
+
+test("`sync-now --full` runs a full reconciliation through the schedule; status shows each run's kind", async () => {
+  const cli = (...args: string[]) => runCommand('cli.ts', args, { DATABASE_URL: env.databaseUrl });
+  // The test schedule is paused: --force runs it once.
+  const result = await cli('sync-now', '--school', env.config.schoolId, '--full', '--force', '--json');
+  assert.equal(result.status, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as SyncResult;
+  assert.equal(summary.mode, 'full');
+  assert.equal(rowsWritten(summary), 0);
+
+  const status = await cli('status', '--school', env.config.schoolId);
+  assert.equal(status.status, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`Run ${summary.syncRunId} \\(full\\): completed`));
+  assert.match(status.stdout, /Run \d+ \(incremental\): completed/);
 });
