@@ -21,8 +21,10 @@ export interface RunScope {
 
 /**
  * A full run when there is no watermark yet, when one was asked for (`sync-now --full`), when the
- * configuration changed since the last full run (a new mapping must see every section), or when
- * the last full run is `fullEveryMs` old; otherwise an incremental run from the watermark.
+ * configuration changed since the last full run (a new mapping must see every section), when the
+ * last completed run holds deactivations no one approved (the next run judges them again on
+ * complete listings), or when the last full run is `fullEveryMs` old; otherwise an incremental run
+ * from the watermark.
  */
 export async function scopeOfNextRun(
   db: Db,
@@ -34,8 +36,18 @@ export async function scopeOfNextRun(
     .selectAll()
     .where('school_id', '=', schoolId)
     .executeTakeFirst();
+  const lastRun = await db
+    .selectFrom('sync_runs')
+    .select('held_deactivations')
+    .where('school_id', '=', schoolId)
+    .where('kind', '=', 'sync')
+    .where('status', '=', 'completed')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const full =
     !watermark ||
+    lastRun?.held_deactivations != null ||
     options.fullAsked ||
     watermark.full_requested_at !== null ||
     watermark.config_hash !== options.configHash ||

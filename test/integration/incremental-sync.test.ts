@@ -259,7 +259,7 @@ test('every kind of change reaches CourseKey: hourly where the SIS stamps it, el
   assert.equal(rowsWritten(next.summary), 0);
 });
 
-test('the full reconciliation comes on its own schedule (schedule.fullSyncEvery)', async () => {
+test('the full reconciliation comes on its own schedule (schedule.fullSyncEvery), and after held deactivations', async () => {
   await env.db
     .updateTable('sync_watermarks')
     .set({ last_full_at: sql<Date>`now() - interval '25 hours'` })
@@ -270,6 +270,14 @@ test('the full reconciliation comes on its own schedule (schedule.fullSyncEvery)
   assert.equal(rowsWritten(due.summary), 0);
   const following = await measuredSync();
   assert.equal(following.summary.mode, 'incremental');
+
+  // Deactivations a run held and no one approved are judged again by a full run.
+  await env.db
+    .updateTable('sync_runs')
+    .set({ held_deactivations: JSON.stringify({ course_members: 40 }) })
+    .where('id', '=', following.summary.syncRunId)
+    .execute();
+  assert.equal((await measuredSync()).summary.mode, 'full');
 });
 
 test("`sync-now --full` runs a full reconciliation through the schedule; status shows each run's kind", async () => {
