@@ -134,6 +134,17 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               .execute()
           ).map((row) => row.sis_key),
     );
+    // An incremental run listed only the students changed since its watermark: the others it has
+    // stored are as the SIS has them, and need no GetStudentByID.
+    if (context.modifiedSince !== undefined && referenced.length > 0) {
+      const stored = await db
+        .selectFrom('users')
+        .select('sis_key')
+        .where('school_id', '=', input.schoolId)
+        .where('sis_key', 'in', referenced)
+        .execute();
+      for (const row of stored) known.add(row.sis_key);
+    }
     const { notFound } = await syncReferencedUsers(
       db,
       sis,

@@ -23,10 +23,12 @@ import {
   quarantinedKeys,
   recordBatchCounts,
   recordIssues,
+  UNMODIFIED,
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { recordListingPage } from '../db/listing-pages';
 import { catalogCoursesFetched, recordCatalogCoursesFetched } from '../db/run-progress';
+import { recordSisClock } from '../db/sync-watermarks';
 import { writeChangedRows } from '../db/write-changed-rows';
 import { inResumableParts } from './resumable-parts';
 import type { SchoolContext, SchoolContexts } from './school-context';
@@ -123,6 +125,38 @@ function deliveryMethodChangedIssue(
   };
 }
 
+/**
+ * An incremental run reads again only the sections the SIS stamped at or after its watermark (or
+ * whose stamp it cannot read); a full run reads them all.
+ */
+function splitByModified(entries: TermScheduleEntry[], modifiedSince: string | undefined) {
+  if (modifiedSince === undefined) return { toRead: entries, unmodified: [] };
+  const since = Date.parse(modifiedSince);
+  const toRead: TermScheduleEntry[] = [];
+  const unmodified: TermScheduleEntry[] = [];
+  for (const entry of entries) {
+    const modifiedAt = Date.parse(entry.modifiedAt);
+    (Number.isNaN(modifiedAt) || modifiedAt >= since ? toRead : unmodified).push(entry);
+  }
+  return { toRead, unmodified };
+}
+
+/** Which of these sections the school has a course for (active or not). */
+async function storedCourseKeys(
+  db: Kysely<Database>,
+  schoolId: string,
+  keys: string[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('courses')
+    .select('sis_key')
+    .where('school_id', '=', schoolId)
+    .where('sis_key', 'in', keys)
+    .execute();
+  return new Set(rows.map((row) => row.sis_key));
+}
+
 const isRecordProblem = (err: unknown) => err instanceof SisBadRecordError || err instanceof SisRequestError;
 
 /**
@@ -186,6 +220,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
     markDone: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<void> {
     const { config, sis, dryRun, target: run } = context;
+    const { toRead, unmodified } = splitByModified(part.entries, context.modifiedSince);
     const rejected = part.listing?.rejected ?? [];
     const quarantined = quarantinedKeys(rejected, (id) => id);
     const counts = emptyCounts<'courses'>();
@@ -199,9 +234,18 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       ),
     );
 
+    // Listed, so not vanished; unchanged since the watermark, so not read again this run.
+    const storedUnmodified = await storedCourseKeys(
+      db,
+      input.schoolId,
+      unmodified.map((entry) => entry.scheduledCourseId),
+    );
+    counts.unchanged += storedUnmodified.size;
+    addSkipped(counts, 'not-modified', unmodified.length - storedUnmodified.size);
+
     const sections: Section[] = [];
     await Promise.all(
-      part.entries.map(async (entry) => {
+      toRead.map(async (entry) => {
         try {
           sections.push(await sis.getScheduledCourse(entry.scheduledCourseId));
         } catch (err) {
@@ -323,6 +367,12 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       addSkipped(counts, 'cancelled', outcome.skippedNewInactive);
       await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
       await markSeen(trx, input.syncRunId, 'courses', quarantined);
+      await markSeenWithPayload(
+        trx,
+        input.syncRunId,
+        'courses',
+        unmodified.map((entry) => ({ sis_key: entry.scheduledCourseId, ...UNMODIFIED })),
+      );
       if (part.listing) {
         await recordListingPage(
           trx,
@@ -355,6 +405,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         const { config, sis } = await schools.forRun(input.syncRunId);
         const range = termSearchRange(config, campusToday(config));
         const terms = await sis.getTerms(config.campusId, range.from, range.to);
+        await recordSisClock(db, input.syncRunId, terms.serverTime);
         return terms.items
           .filter((term) => term.startDate <= range.to && term.endDate >= range.from)
           .map((term) => term.termId)
@@ -371,6 +422,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
           input.page,
           context.config.sis.pageSize,
         );
+        if (input.page === 1) await recordSisClock(db, input.syncRunId, listing.serverTime);
         const entries = [...listing.items].sort((a, b) =>
           a.scheduledCourseId.localeCompare(b.scheduledCourseId),
         );

@@ -112,21 +112,32 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         }
         return totals;
       };
-      const previous = await db
-        .selectFrom('sync_runs')
-        .select('id')
-        .where('school_id', '=', input.schoolId)
-        .where('kind', '=', 'sync')
-        .where('status', '=', 'completed')
-        .where('id', '!=', input.syncRunId)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const previousRun = (listedAllStudents: boolean) =>
+        db
+          .selectFrom('sync_runs')
+          .select('id')
+          .where('school_id', '=', input.schoolId)
+          .where('kind', '=', 'sync')
+          .where('status', '=', 'completed')
+          .where('id', '!=', input.syncRunId)
+          .$if(listedAllStudents, (query) =>
+            query.where((eb) => eb.or([eb('mode', 'is', null), eb('mode', '=', 'full')])),
+          )
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+      const [previous, previousFull] = await Promise.all([previousRun(false), previousRun(true)]);
       if (!previous) return;
-      const [now, before] = await Promise.all([
+      const [now, before, beforeFull] = await Promise.all([
         fetchedByListing(input.syncRunId),
         fetchedByListing(previous.id),
+        previousFull ? fetchedByListing(previousFull.id) : new Map<string, number>(),
       ]);
+      // An incremental run lists only the students changed since its watermark: few or none is
+      // news, not an outage. A full run compares its students with the last full list.
+      const { modifiedSince } = await schools.forRun(input.syncRunId);
+      if (modifiedSince === undefined) before.set('students', beforeFull.get('students') ?? 0);
+      else before.delete('students');
       for (const [listing, count] of before) {
         if (count >= MIN_RECORDS_FOR_EMPTY_CHECK && (now.get(listing) ?? 0) === 0) {
           throw ApplicationFailure.nonRetryable(
@@ -147,7 +158,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       syncRunId: string;
       termIds: string[];
     }): Promise<void> {
-      const { config, target } = await schools.forRun(input.syncRunId);
+      const { config, target, modifiedSince } = await schools.forRun(input.syncRunId);
       const range = termSearchRange(config, campusToday(config));
       // Unlogged scratch data is emptied by a PostgreSQL crash: then everyone would look vanished.
       const seen = await db
@@ -203,10 +214,14 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         `.execute(db);
       }
       if (listedFully('users')) {
+        // An incremental run listed only the students changed since its watermark: a student it did
+        // not list has not left. GetUsers (and GetUser for instructors) it read whole.
+        const listedKinds = modifiedSince === undefined ? ['student', 'user'] : ['user'];
         await sql`
           INSERT INTO pending_deactivations (sync_run_id, record_type, table_name, sis_key, row)
           SELECT ${pending('users', 'users')} FROM users
-          WHERE school_id = ${input.schoolId} AND active AND ${notSeen('users', 'users')}
+          WHERE school_id = ${input.schoolId} AND active AND sis_kind IN (${sql.join(listedKinds)})
+            AND ${notSeen('users', 'users')}
           ON CONFLICT DO NOTHING
         `.execute(db);
       }

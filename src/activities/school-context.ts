@@ -21,6 +21,11 @@ export interface SchoolContext {
   dryRun: boolean;
   /** Where the run's issues and counts go. */
   target: RunTarget;
+  /**
+   * Set for an incremental run: the instant (ISO 8601) from which it reads what changed. A full
+   * run and a dry run read everything.
+   */
+  modifiedSince: string | undefined;
 }
 
 /**
@@ -41,6 +46,8 @@ export class SchoolContexts {
         'sync_runs.kind',
         'sync_runs.config as runConfig',
         'schools.config as schoolConfig',
+        'sync_runs.mode',
+        'sync_runs.modified_since',
       ])
       .where('sync_runs.id', '=', syncRunId)
       .executeTakeFirst();
@@ -58,6 +65,8 @@ export class SchoolContexts {
       sis: this.client(config),
       dryRun,
       target: { schoolId: run.school_id, syncRunId, dryRun },
+      modifiedSince:
+        run.mode === 'incremental' && run.modified_since ? run.modified_since.toISOString() : undefined,
     };
   }
 

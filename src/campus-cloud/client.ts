@@ -36,6 +36,20 @@ export interface Page<T> {
   page: number;
   pageSize: number;
   totalCount: number;
+  /** The SIS's clock when it answered (its HTTP `Date` header, ISO 8601), when it sent one. */
+  serverTime?: string;
+}
+
+/** An answer's body, and the SIS's clock from its `Date` header. */
+interface Answer {
+  body: unknown;
+  serverTime: string | undefined;
+}
+
+function serverTimeOf(response: Response): string | undefined {
+  const header = response.headers.get('Date');
+  const time = header === null ? Number.NaN : Date.parse(header);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -139,6 +153,10 @@ export class CampusCloudClient {
   }
 
   private async send(endpoint: string, init: Options): Promise<unknown> {
+    return (await this.sendForAnswer(endpoint, init)).body;
+  }
+
+  private async sendForAnswer(endpoint: string, init: Options): Promise<Answer> {
     try {
       // Each try takes one of the school's request slots; the waits between tries (a Retry-After,
       // a backoff) hold none, so one rate-limited request does not hold up the school's others.
@@ -175,11 +193,15 @@ export class CampusCloudClient {
     }
   }
 
-  private async sendAuthenticated(endpoint: string, init: Options): Promise<unknown> {
+  private async sendAuthenticated(endpoint: string, init: Options): Promise<Answer> {
     const request = (token: string) =>
-      this.exchange(endpoint, () =>
-        this.http(endpoint, { ...init, headers: { Authorization: `Bearer ${token}` } }).json(),
-      );
+      this.exchange(endpoint, async (): Promise<Answer> => {
+        const response = await this.http(endpoint, {
+          ...init,
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        return { body: await response.json(), serverTime: serverTimeOf(response) };
+      });
     try {
       return await request(await this.bearer());
     } catch (err) {
@@ -205,12 +227,19 @@ export class CampusCloudClient {
     item: T,
     idField: string,
   ): Promise<Page<z.infer<T>>> {
-    const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
-    const envelope = schema.pageEnvelope.safeParse(raw);
+    const { body, serverTime } = await this.sendForAnswer(endpoint, {
+      method: 'get',
+      searchParams: definedOnly(query),
+    });
+    const envelope = schema.pageEnvelope.safeParse(body);
     if (!envelope.success) {
       throw new SisTransientError(`${endpoint}: malformed page envelope (${describeIssues(envelope.error)})`);
     }
-    return { ...envelope.data, ...validateItems(endpoint, envelope.data.data, item, idField) };
+    return {
+      ...envelope.data,
+      ...validateItems(endpoint, envelope.data.data, item, idField),
+      ...(serverTime ? { serverTime } : {}),
+    };
   }
 
   // ---- endpoints --------------------------------------------------------------------------------

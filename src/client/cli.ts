@@ -13,6 +13,7 @@ import { resolveCredentials } from '../config/credentials';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { requestFullSync } from '../db/sync-watermarks';
 import { useSimulatorServiceAccount } from '../infra/local-defaults';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
 import { describeCounts } from '../workflows/deactivation-approval';
@@ -87,44 +88,53 @@ program
   .requiredOption('-s, --school <id>', 'School ID')
   .option('--no-wait', 'return once the run has started')
   .option('--force', 'run even though the schedule is paused')
+  .option('--full', 'a full reconciliation: read everything, not only what changed since the last run')
   .option('--json', 'print the result as JSON')
-  .action(async (options: { school: string; wait: boolean; force?: boolean; json?: boolean }) => {
-    await withParts(async ({ db, client }) => {
-      await refuseDisabledSchool(db, options.school);
-      const schedule = await scheduleState(client, options.school);
-      if (!schedule) {
-        throw new Error(
-          `School ${options.school} has no schedule ${scheduleId(options.school)}. Run \`npm run cli -- enable --config <file>\` first.`,
-        );
-      }
-      if (schedule.paused) {
-        const why = schedule.note ? ` ("${schedule.note}")` : '';
-        if (!options.force) {
+  .action(
+    async (options: { school: string; wait: boolean; force?: boolean; full?: boolean; json?: boolean }) => {
+      await withParts(async ({ db, client }) => {
+        await refuseDisabledSchool(db, options.school);
+        const schedule = await scheduleState(client, options.school);
+        if (!schedule) {
           throw new Error(
-            `Schedule ${schedule.id} is paused${why}: no run started. Resume it, or pass --force to run once anyway.`,
+            `School ${options.school} has no schedule ${scheduleId(options.school)}. Run \`npm run cli -- enable --config <file>\` first.`,
           );
         }
-        console.error(`Warning: schedule ${schedule.id} is paused${why}; running once anyway (--force).`);
-      }
-      const workflowId = await triggerSync(client, options.school);
-      if (!options.json) console.log(`Run ${workflowId}\n  ${workflowUrl(workflowId)}`);
-      if (!options.wait) return;
-      let summary: Awaited<ReturnType<typeof SyncWorkflow>>;
-      try {
-        summary = await client.workflow.getHandle<typeof SyncWorkflow>(workflowId).result();
-      } catch (err) {
-        if (!(err instanceof WorkflowFailedError)) throw err;
-        // The reason as `status` shows it: what the run recorded, else what failed the workflow.
-        const reason = (await failedRunMessage(db, workflowId)) ?? rootCause(err);
-        if (options.json)
-          console.log(JSON.stringify({ workflowId, status: 'failed', message: reason }, null, 2));
-        throw new Error(`Run ${workflowId} failed: ${reason}`);
-      }
-      console.log(
-        options.json ? JSON.stringify({ workflowId, ...summary }, null, 2) : formatRunCounts(summary.counts),
-      );
-    });
-  });
+        if (schedule.paused) {
+          const why = schedule.note ? ` ("${schedule.note}")` : '';
+          if (!options.force) {
+            throw new Error(
+              `Schedule ${schedule.id} is paused${why}: no run started. Resume it, or pass --force to run once anyway.`,
+            );
+          }
+          console.error(`Warning: schedule ${schedule.id} is paused${why}; running once anyway (--force).`);
+        }
+        // The schedule starts the run; the request waits in the database for the school's next run.
+        if (options.full && !(await requestFullSync(db, options.school)) && !options.json) {
+          console.log(`${options.school} has no completed run yet: its next run is a full one anyway.`);
+        }
+        const workflowId = await triggerSync(client, options.school);
+        if (!options.json) console.log(`Run ${workflowId}\n  ${workflowUrl(workflowId)}`);
+        if (!options.wait) return;
+        let summary: Awaited<ReturnType<typeof SyncWorkflow>>;
+        try {
+          summary = await client.workflow.getHandle<typeof SyncWorkflow>(workflowId).result();
+        } catch (err) {
+          if (!(err instanceof WorkflowFailedError)) throw err;
+          // The reason as `status` shows it: what the run recorded, else what failed the workflow.
+          const reason = (await failedRunMessage(db, workflowId)) ?? rootCause(err);
+          if (options.json)
+            console.log(JSON.stringify({ workflowId, status: 'failed', message: reason }, null, 2));
+          throw new Error(`Run ${workflowId} failed: ${reason}`);
+        }
+        console.log(
+          options.json
+            ? JSON.stringify({ workflowId, ...summary }, null, 2)
+            : formatRunCounts(summary.counts),
+        );
+      });
+    },
+  );
 
 program
   .command('approve')

@@ -31,6 +31,15 @@ const sisBaseUrl = z
 
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'use a duration such as "1h", "30m" or "90s"');
 
+const durationUnits = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "90s" -> 90000: a duration as the configuration writes it (see `duration`), in milliseconds. */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not a duration such as "1h", "30m" or "90s"`);
+  return Number(match[1]) * durationUnits[match[2] as keyof typeof durationUnits];
+}
+
 const window = z.strictObject({
   beforeMinutes: z.number().int().min(0).max(240),
   afterMinutes: z.number().int().min(0).max(240),
@@ -98,7 +107,15 @@ export const schoolConfigSchema = z
       })
       .prefault({}),
     schedule: z
-      .strictObject({ interval: duration.default('1h'), catchupWindow: duration.default('10m') })
+      .strictObject({
+        interval: duration.default('1h'),
+        catchupWindow: duration.default('10m'),
+        /**
+         * How often a run is a full reconciliation (everything read again); the runs between read
+         * only what the SIS marks modified since the last run. "0s": every run is a full one.
+         */
+        fullSyncEvery: duration.default('1d'),
+      })
       .prefault({}),
     posting: z
       .strictObject({

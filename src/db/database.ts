@@ -149,6 +149,23 @@ export interface SyncRunsTable {
   held_until: Date | null;
   /** school_id of a real run (null for a dry run): the key to schools, which a dry run's school need not be in. */
   enabled_school_id: ColumnType<string | null, never, never>;
+  /** A real run's scope (schema/0014): everything, or what changed since `modified_since`. */
+  mode: SyncMode | null;
+  modified_since: Date | null;
+  /** The SIS's clock at the run's first answer of each listing, the earliest: the next watermark. */
+  sis_clock_at: Date | null;
+}
+
+export type SyncMode = 'full' | 'incremental';
+
+/** Per school: from when an incremental run reads, and when the last full run was (schema/0014). */
+export interface SyncWatermarksTable {
+  school_id: string;
+  modified_since: Date;
+  last_full_at: Date;
+  config_hash: string;
+  full_requested_at: Date | null;
+  updated_at: UpdatedAt;
 }
 
 export interface SyncRunCountsTable {
@@ -243,6 +260,7 @@ export interface Database {
   course_members: CourseMembersTable;
   class_sessions: ClassSessionsTable;
   sync_runs: SyncRunsTable;
+  sync_watermarks: SyncWatermarksTable;
   sync_run_counts: SyncRunCountsTable;
   sync_seen: SyncSeenTable;
   sync_listing_pages: SyncListingPagesTable;

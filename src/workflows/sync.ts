@@ -23,6 +23,8 @@ import { RosterSyncWorkflow } from './roster-sync';
 
 export interface SyncInput {
   schoolId: string;
+  /** A full reconciliation whatever the school's schedule of them says (scheduled runs leave it out). */
+  full?: boolean;
 }
 
 /** A run's counts, what it holds back for approval, and what attendance posting sent. */
@@ -49,7 +51,13 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
   const finish = (outcome: Parameters<typeof finishSyncRun>[0]) =>
     CancellationScope.nonCancellable(() => finishSyncRun(outcome));
   const syncRunId = await CancellationScope.nonCancellable(() =>
-    beginSyncRun({ schoolId: input.schoolId, workflowId, temporalRunId: runId, kind: 'sync' }),
+    beginSyncRun({
+      schoolId: input.schoolId,
+      workflowId,
+      temporalRunId: runId,
+      kind: 'sync',
+      ...(input.full ? { full: true } : {}),
+    }),
   );
   let held: DeactivationCounts;
   let posting: PostingCounts;
