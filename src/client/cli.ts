@@ -21,6 +21,7 @@ import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
 import { failedRunMessage, schoolStatus } from '../read-model/school-status';
 import { preflightSis } from './sis-preflight';
+import { ensureSearchAttributes } from './search-attributes';
 
 async function withParts<T>(
   body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>,
@@ -148,6 +149,16 @@ program
       console.log(
         options.json ? JSON.stringify(status, null, 2) : formatStatus(status, (id) => workflowUrl(id)),
       );
+    });
+  });
+
+program
+  .command('search-attributes')
+  .description('register the search attribute schoolId (Keyword) in the namespace (idempotent)')
+  .action(async () => {
+    await withParts(async ({ client }) => {
+      const added = await ensureSearchAttributes(client);
+      console.log(added.length ? `Registered: ${added.join(', ')}.` : 'Already registered: schoolId.');
     });
   });
 
