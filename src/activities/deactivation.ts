@@ -18,6 +18,7 @@ import {
 } from '../db/run-bookkeeping';
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
 import { markChangedListings } from './changed-listings';
+import { alertIfChanged, type FleetContext } from './fleet-alerts';
 import type { SchoolContexts } from './school-context';
 import { reportSharedEmails } from './users';
 
@@ -44,7 +45,11 @@ const tableOf: Record<(typeof guardedTypes)[number], RosterTable> = {
 const listingOf = (recordType: string, batchKey: string) =>
   recordType === 'courses' ? 'sections' : batchKey.split(':page:')[0]!;
 
-export function createDeactivationActivities(db: Kysely<Database>, schools: SchoolContexts) {
+export function createDeactivationActivities(
+  db: Kysely<Database>,
+  schools: SchoolContexts,
+  fleet: FleetContext,
+) {
   async function activeCount(schoolId: string, recordType: (typeof guardedTypes)[number]): Promise<number> {
     const row = await db
       .selectFrom(tableOf[recordType] as 'courses')
@@ -285,6 +290,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           .set({ held_deactivations: JSON.stringify(settled.held) })
           .where('id', '=', input.syncRunId)
           .execute();
+        await alertIfChanged(db, fleet, input.schoolId);
       }
       return settled;
     },

@@ -4,6 +4,7 @@ import type { Database, RunStatus } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
 import { resolveIssuesNotSeenIn, runCounts, type RunCounts } from '../db/run-bookkeeping';
 import type { DeactivationCounts } from './deactivation';
+import { alertIfChanged, type FleetContext } from './fleet-alerts';
 
 export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
 
@@ -13,7 +14,7 @@ export interface RunSummary {
   counts: RunCounts;
 }
 
-export function createSyncRunActivities(db: Kysely<Database>) {
+export function createSyncRunActivities(db: Kysely<Database>, fleet: FleetContext) {
   return {
     /** Idempotent: a retried start of the same workflow finds its run again. */
     async beginSyncRun(input: {
@@ -61,7 +62,7 @@ export function createSyncRunActivities(db: Kysely<Database>) {
       const message =
         input.message ??
         (heldTotal ? `${heldTotal} deactivations held by the safety threshold, not approved.` : null);
-      await db.transaction().execute(async (trx) => {
+      const run = await db.transaction().execute(async (trx) => {
         const run = await trx
           .updateTable('sync_runs')
           .set({ status: input.status, message, finished_at: sql<Date>`now()` })
@@ -74,7 +75,9 @@ export function createSyncRunActivities(db: Kysely<Database>) {
         await trx.deleteFrom('sync_seen').where('sync_run_id', '=', input.syncRunId).execute();
         await trx.deleteFrom('sync_listing_pages').where('sync_run_id', '=', input.syncRunId).execute();
         await trx.deleteFrom('pending_deactivations').where('sync_run_id', '=', input.syncRunId).execute();
+        return run;
       });
+      if (run.kind === 'sync') await alertIfChanged(db, fleet, run.school_id);
       return {
         syncRunId: input.syncRunId,
         status: input.status,

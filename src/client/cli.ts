@@ -22,6 +22,7 @@ import { enableSchool, triggerSync } from './school-schedules';
 import { failedRunMessage, schoolStatus } from '../read-model/school-status';
 import { preflightSis } from './sis-preflight';
 import { ensureSearchAttributes } from './search-attributes';
+import { ensureFleetWatchSchedule } from '../workers/fleet-watch-schedule';
 
 async function withParts<T>(
   body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>,
@@ -74,6 +75,7 @@ program
     await withParts(async ({ db, client }) => {
       await migrateToLatest(db);
       const result = await enableSchool(db, client, config, { paused: options.paused });
+      await ensureFleetWatchSchedule(client);
       console.log(
         `${result.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${result.scheduleId} every ${config.schedule.interval}${options.paused ? ' (paused)' : ''}.`,
       );

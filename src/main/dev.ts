@@ -36,6 +36,7 @@ import { createSimulator } from '../simulator/server';
 import { generateDataset } from '../simulator/generate';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
 import { createWorker } from '../workers/create-worker';
+import { ensureFleetWatchSchedule } from '../workers/fleet-watch-schedule';
 import type { SyncWorkflow } from '../workflows/sync';
 
 const program = new Command('npm start')
@@ -115,6 +116,7 @@ async function main() {
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: temporalNamespace() });
     const enabled = await enableSchool(db, client, config);
+    await ensureFleetWatchSchedule(client);
     log(
       `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
     );

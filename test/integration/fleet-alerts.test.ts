@@ -1,0 +1,96 @@
+/**
+ * Fleet alerts reach the deployment's webhook once per change of a school's state: a local
+ * receiver collects what is posted. Three failed runs in a row alert `failing` once, a fourth
+ * adds nothing, a completed run alerts `recovered`; the watch workflow alerts `stale` once.
+ * Alerts hold the school's id and name, counts, run ids and links, nothing personal.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { scheduleId } from '../../src/temporal/schedules';
+import { FleetWatchWorkflow } from '../../src/workflows/fleet-watch';
+import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
+
+let env: TestEnvironment;
+let receiver: Server;
+const received: unknown[] = [];
+
+before(async () => {
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push(JSON.parse(body));
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  process.env.ALERT_WEBHOOK_URL = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/T000/B000/secret`;
+  process.env.STALE_AFTER = '1h';
+  env = await startTestEnvironment();
+});
+after(async () => {
+  delete process.env.ALERT_WEBHOOK_URL;
+  delete process.env.STALE_AFTER;
+  await env?.client.schedule.getHandle(scheduleId(env.config.schoolId)).delete();
+  await env?.close();
+  receiver?.close();
+});
+
+const texts = () => received.map((body) => (body as { text: string }).text);
+
+async function failingRun() {
+  env.simulator.setFaults({ deniedEndpoints: ['GetUsers'] });
+  try {
+    await assert.rejects(runSync(env));
+  } finally {
+    env.simulator.setFaults({});
+  }
+}
+
+test('three failed runs alert failing once, a fourth adds nothing, a completed run alerts recovered', async () => {
+  await failingRun();
+  await failingRun();
+  assert.equal(received.length, 0, 'two failures are not yet failing');
+  await failingRun();
+  assert.equal(received.length, 1, texts().join('\n'));
+  assert.match(texts()[0]!, /failing/);
+  assert.match(texts()[0]!, new RegExp(`\\(${env.config.schoolId}\\): 3 runs failed in a row`));
+
+  await failingRun();
+  assert.equal(received.length, 1, 'a fourth failure in a row is the same state');
+
+  await runSync(env);
+  assert.equal(received.length, 2, texts().join('\n'));
+  assert.match(texts()[1]!, /recovered/);
+  assert.match(texts()[1]!, /recovered: .*: was failing; last completed run 0 min ago/);
+
+  for (const body of received) {
+    assert.deepEqual(Object.keys(body as object), ['text'], 'Slack-compatible: a text only');
+    assert.doesNotMatch((body as { text: string }).text, /@/, 'no email addresses');
+  }
+  const state = await env.db
+    .selectFrom('school_alert_state')
+    .select('state')
+    .where('school_id', '=', env.config.schoolId)
+    .executeTakeFirstOrThrow();
+  assert.equal(state.state, 'ok');
+});
+
+test('the fleet watch alerts a school without a completed run for too long as stale, once', async () => {
+  process.env.STALE_AFTER = '1s';
+  await sleep(1500);
+  const watch = (n: number) =>
+    env.client.workflow.execute(FleetWatchWorkflow, {
+      taskQueue: env.taskQueue,
+      workflowId: `fleet-watch-test-${env.config.schoolId}-${n}`,
+    });
+  const first = await watch(1);
+  assert.deepEqual(first.alerts, ['stale']);
+  assert.equal(received.length, 3);
+  assert.match(texts()[2]!, new RegExp(`stale: .*\\(${env.config.schoolId}\\): last completed run`));
+  assert.deepEqual((await watch(2)).alerts, [], 'still stale: nothing new');
+  assert.equal(received.length, 3);
+});
