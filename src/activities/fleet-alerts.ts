@@ -8,13 +8,20 @@
  */
 import type { Kysely } from 'kysely';
 import { fleetSettings, type FleetSettings } from '../config/fleet-settings';
-import { alertTransition, schoolHealth, type Alert, type AlertState } from '../coursekey/school-health';
+import {
+  alertTransition,
+  describeAge,
+  schoolHealth,
+  type Alert,
+  type AlertState,
+} from '../coursekey/school-health';
 import type { Database } from '../db/database';
 import { schoolHealthFacts, type SchoolHealthFacts } from '../db/school-health-facts';
 
 /** What only Temporal knows, given by the worker: paused schedules and the Web UI links. */
 export interface FleetContext {
-  pausedSchools?(): Promise<Set<string>>;
+  /** The schools whose schedule runs (not paused, not removed); without it none counts as paused. */
+  scheduledSchools?(): Promise<Set<string>>;
   workflowUrl?(workflowId: string): string;
 }
 
@@ -25,11 +32,6 @@ const headline: Record<Alert, string> = {
   recovered: ':large_green_circle: recovered',
 };
 
-/** "25 min", "3.5 h": an age or a limit as people on call read it. */
-function span(ms: number): string {
-  return ms < 2 * 3_600_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 360_000) / 10} h`;
-}
-
 function alertText(
   alert: Alert,
   was: AlertState,
@@ -39,11 +41,11 @@ function alertText(
   now: Date,
 ): string {
   const lastSuccess = facts.lastSuccessAt
-    ? `last completed run ${span(now.getTime() - facts.lastSuccessAt.getTime())} ago`
+    ? `last completed run ${describeAge(now.getTime() - facts.lastSuccessAt.getTime())} ago`
     : 'no completed run yet';
   const detail = {
     failing: `${facts.consecutiveFailures} runs failed in a row; ${lastSuccess}`,
-    stale: `${lastSuccess} (limit ${span(settings.rules.staleAfterMs)})`,
+    stale: `${lastSuccess} (limit ${describeAge(settings.rules.staleAfterMs)})`,
     waiting: `run ${facts.waiting?.syncRunId} holds ${Object.entries(facts.waiting?.held ?? {})
       .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
       .join(', ')} deactivations for approval (\`npm run cli -- approve --school ${facts.schoolId}\`)`,
@@ -81,7 +83,7 @@ export async function evaluateFleetAlerts(
 ): Promise<Alert[]> {
   const settings = fleetSettings();
   if (!settings.webhookUrl) return [];
-  const paused = (await context.pausedSchools?.()) ?? new Set<string>();
+  const scheduled = await context.scheduledSchools?.();
   const sent: Alert[] = [];
   const ids =
     schoolIds ?? (await db.selectFrom('schools').select('id').orderBy('id').execute()).map((s) => s.id);
@@ -106,7 +108,7 @@ export async function evaluateFleetAlerts(
           consecutiveFailures: facts.consecutiveFailures,
           lastSuccessAt: facts.lastSuccessAt,
           monitoredSince: facts.enabledAt,
-          paused: paused.has(schoolId),
+          paused: scheduled ? !scheduled.has(schoolId) : false,
           waitingForApproval: facts.waiting !== null,
         },
         settings.rules,

@@ -21,6 +21,8 @@ import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
 import { failedRunMessage, schoolStatus } from '../read-model/school-status';
 import { preflightSis } from './sis-preflight';
+import { fleetHealth } from '../read-model/fleet-health';
+import { formatFleet } from './fleet-format';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureFleetWatchSchedule } from '../workers/fleet-watch-schedule';
 
@@ -141,13 +143,26 @@ program
 
 program
   .command('status')
-  .description("a school's schedule, recent runs and their counts, records held and open issues")
-  .requiredOption('-s, --school <id>', 'School ID')
+  .description(
+    "a school's schedule, recent runs and their counts, records held and open issues; --all: every school's health, worst first",
+  )
+  .option('-s, --school <id>', 'School ID')
+  .option(
+    '--all',
+    'every school at a glance: health, last success, failures in a row, blocking issues, next run',
+  )
   .option('--runs <n>', 'how many recent runs', '5')
   .option('--json', 'print as JSON')
-  .action(async (options: { school: string; runs: string; json?: boolean }) => {
+  .action(async (options: { school?: string; all?: boolean; runs: string; json?: boolean }) => {
+    if (Boolean(options.all) === Boolean(options.school))
+      throw new Error('Use either --school <id> (one school) or --all (every school).');
     await withParts(async ({ db, client }) => {
-      const status = await schoolStatus(db, client, options.school, Number(options.runs));
+      if (options.all) {
+        const fleet = await fleetHealth(db, client);
+        console.log(options.json ? JSON.stringify(fleet, null, 2) : formatFleet(fleet));
+        return;
+      }
+      const status = await schoolStatus(db, client, options.school!, Number(options.runs));
       console.log(
         options.json ? JSON.stringify(status, null, 2) : formatStatus(status, (id) => workflowUrl(id)),
       );

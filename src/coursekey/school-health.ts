@@ -59,3 +59,10 @@ export function alertTransition(last: AlertState, health: Health): { alert?: Ale
   if (health === 'ok') return { alert: 'recovered', next: 'ok' };
   return { alert: health, next: health };
 }
+
+/** "25 min", "3.5 h", "2.1 d": an age or a limit as people on call read it. */
+export function describeAge(ms: number): string {
+  if (ms < 2 * 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 2 * 86_400_000) return `${Math.round(ms / 360_000) / 10} h`;
+  return `${Math.round(ms / 8_640_000) / 10} d`;
+}
