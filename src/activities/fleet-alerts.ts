@@ -15,6 +15,7 @@ import {
   type Alert,
   type AlertState,
 } from '../coursekey/school-health';
+import { recordTypeLabels, type RecordType } from '../coursekey/record-types';
 import type { Database } from '../db/database';
 import { schoolHealthFacts, type SchoolHealthFacts } from '../db/school-health-facts';
 
@@ -46,9 +47,11 @@ function alertText(
   const detail = {
     failing: `${facts.consecutiveFailures} runs failed in a row; ${lastSuccess}`,
     stale: `${lastSuccess} (limit ${describeAge(settings.rules.staleAfterMs)})`,
-    waiting: `run ${facts.waiting?.syncRunId} holds ${Object.entries(facts.waiting?.held ?? {})
-      .map(([type, n]) => `${n} ${type.replace('_', ' ')}`)
-      .join(', ')} deactivations for approval (\`npm run cli -- approve --school ${facts.schoolId}\`)`,
+    waiting: `run ${facts.waiting?.syncRunId} holds deactivations of ${Object.entries(
+      facts.waiting?.held ?? {},
+    )
+      .map(([type, n]) => `${n} ${recordTypeLabels[type as RecordType]?.toLowerCase() ?? type}`)
+      .join(', ')} for approval (\`npm run cli -- approve --school ${facts.schoolId}\`)`,
     recovered: `was ${was}; ${lastSuccess}`,
   }[alert];
   const lines = [`${headline[alert]}: ${facts.name} (${facts.schoolId}): ${detail}.`];

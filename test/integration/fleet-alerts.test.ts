@@ -1,7 +1,8 @@
 /**
  * Fleet alerts reach the deployment's webhook once per change of a school's state: a local
  * receiver collects what is posted. Three failed runs in a row alert `failing` once, a fourth
- * adds nothing, a completed run alerts `recovered`; the watch workflow alerts `stale` once.
+ * adds nothing, a completed run alerts `recovered`; the watch workflow alerts `stale` once; a run
+ * holding deactivations alerts `waiting` as it starts to wait, and `recovered` once approved.
  * Alerts hold the school's id and name, counts, run ids and links, nothing personal.
  */
 import assert from 'node:assert/strict';
@@ -9,8 +10,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
+import { approveHeldDeactivations } from '../../src/client/approvals';
 import { scheduleId } from '../../src/temporal/schedules';
 import { FleetWatchWorkflow } from '../../src/workflows/fleet-watch';
+import { SyncWorkflow } from '../../src/workflows/sync';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 
 let env: TestEnvironment;
@@ -93,4 +96,39 @@ test('the fleet watch alerts a school without a completed run for too long as st
   assert.match(texts()[2]!, new RegExp(`stale: .*\\(${env.config.schoolId}\\): last completed run`));
   assert.deepEqual((await watch(2)).alerts, [], 'still stale: nothing new');
   assert.equal(received.length, 3);
+});
+
+test('a run that holds deactivations for approval alerts waiting once, and recovered once approved', async () => {
+  process.env.STALE_AFTER = '1h';
+  const dataset = env.simulator.getDataset();
+  const registered = Object.entries(dataset.enrollments).flatMap(([sectionId, list]) =>
+    list.filter((e) => e.status === 'Registered').map((e) => ({ sectionId, studentId: e.studentId })),
+  );
+  // A third of the enrollments dropped at once: above the 10% safety threshold, so held.
+  for (const [index, { sectionId, studentId }] of registered.entries()) {
+    if (index % 3 === 0)
+      env.simulator.mutate({
+        op: 'setEnrollmentStatus',
+        scheduledCourseId: sectionId,
+        studentId,
+        status: 'Dropped',
+      });
+  }
+  const run = await env.client.workflow.start(SyncWorkflow, {
+    taskQueue: env.taskQueue,
+    workflowId: `sync:${env.config.schoolId}-held-${Date.now()}`,
+    args: [{ schoolId: env.config.schoolId }],
+  });
+  for (let i = 0; i < 120 && received.length < 4; i++) await sleep(250);
+  assert.equal(received.length, 4, texts().join('\n'));
+  assert.match(
+    texts()[3]!,
+    /waiting for approval: .* holds deactivations of \d+ course members for approval/,
+  );
+  assert.match(texts()[3]!, new RegExp(`approve --school ${env.config.schoolId}`));
+
+  await approveHeldDeactivations(env.db, env.client, env.config.schoolId);
+  await run.result();
+  assert.equal(received.length, 5, texts().join('\n'));
+  assert.match(texts()[4]!, /recovered: .*: was waiting; last completed run 0 min ago/);
 });
