@@ -90,44 +90,52 @@ export async function evaluateFleetAlerts(
   const sent: Alert[] = [];
   const ids =
     schoolIds ?? (await db.selectFrom('schools').select('id').orderBy('id').execute()).map((s) => s.id);
+  const failures: string[] = [];
   for (const schoolId of ids) {
-    await db
-      .insertInto('school_alert_state')
-      .values({ school_id: schoolId, state: 'ok' })
-      .onConflict((conflict) => conflict.column('school_id').doNothing())
-      .execute();
-    await db.transaction().execute(async (trx) => {
-      const last = await trx
-        .selectFrom('school_alert_state')
-        .select('state')
-        .where('school_id', '=', schoolId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      const [facts] = await schoolHealthFacts(trx, [schoolId]);
-      if (!facts) return;
-      const now = new Date();
-      const health = schoolHealth(
-        {
-          consecutiveFailures: facts.consecutiveFailures,
-          lastSuccessAt: facts.lastSuccessAt,
-          monitoredSince: facts.enabledAt,
-          paused: scheduled ? !scheduled.has(schoolId) : false,
-          waitingForApproval: facts.waiting !== null,
-        },
-        settings.rules,
-        now,
-      );
-      const { alert, next } = alertTransition(last.state, health);
-      if (!alert) return;
-      await postAlert(settings.webhookUrl!, alertText(alert, last.state, facts, settings, context, now));
-      await trx
-        .updateTable('school_alert_state')
-        .set({ state: next, sync_run_id: facts.latestRun?.syncRunId ?? null, changed_at: now })
-        .where('school_id', '=', schoolId)
+    // One school's alert that cannot go out does not keep the others' from going.
+    try {
+      await db
+        .insertInto('school_alert_state')
+        .values({ school_id: schoolId, state: 'ok' })
+        .onConflict((conflict) => conflict.column('school_id').doNothing())
         .execute();
-      sent.push(alert);
-    });
+      await db.transaction().execute(async (trx) => {
+        const last = await trx
+          .selectFrom('school_alert_state')
+          .select('state')
+          .where('school_id', '=', schoolId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        const [facts] = await schoolHealthFacts(trx, [schoolId]);
+        if (!facts) return;
+        const now = new Date();
+        const health = schoolHealth(
+          {
+            consecutiveFailures: facts.consecutiveFailures,
+            lastSuccessAt: facts.lastSuccessAt,
+            monitoredSince: facts.enabledAt,
+            paused: scheduled ? !scheduled.has(schoolId) : false,
+            waitingForApproval: facts.waiting !== null,
+          },
+          settings.rules,
+          now,
+        );
+        const { alert, next } = alertTransition(last.state, health);
+        if (!alert) return;
+        await postAlert(settings.webhookUrl!, alertText(alert, last.state, facts, settings, context, now));
+        await trx
+          .updateTable('school_alert_state')
+          .set({ state: next, sync_run_id: facts.latestRun?.syncRunId ?? null, changed_at: now })
+          .where('school_id', '=', schoolId)
+          .execute();
+        sent.push(alert);
+      });
+    } catch (err) {
+      failures.push(`${schoolId}: ${(err as Error).message}`);
+    }
   }
+  if (failures.length)
+    throw new Error(`Fleet alerts not sent for ${failures.length} schools (${failures.join('; ')})`);
   return sent;
 }
 

@@ -19,12 +19,19 @@ import { runSync, startTestEnvironment, type TestEnvironment } from '../support/
 let env: TestEnvironment;
 let receiver: Server;
 const received: unknown[] = [];
+/** Answers the next this many alerts with a 500, as a webhook that is down does. */
+let refuseNext = 0;
 
 before(async () => {
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
+      if (refuseNext > 0) {
+        refuseNext--;
+        response.statusCode = 500;
+        return response.end('down');
+      }
       received.push(JSON.parse(body));
       response.end('ok');
     });
@@ -131,4 +138,24 @@ test('a run that holds deactivations for approval alerts waiting once, and recov
   await run.result();
   assert.equal(received.length, 5, texts().join('\n'));
   assert.match(texts()[4]!, /recovered: .*: was waiting; last completed run 0 min ago/);
+});
+
+test('a webhook that is down fails no run, and the alert goes out at the next judgement', async () => {
+  const before = received.length;
+  await failingRun();
+  await failingRun();
+  refuseNext = 1;
+  await failingRun(); // the third failure in a row: its alert is refused, the run still records itself
+  assert.equal(refuseNext, 0, 'the webhook was called');
+  assert.equal(received.length, before);
+  const run = await env.db
+    .selectFrom('sync_runs')
+    .select('status')
+    .where('school_id', '=', env.config.schoolId)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  assert.equal(run.status, 'failed');
+  await failingRun();
+  assert.equal(received.length, before + 1, texts().join('\n'));
+  assert.match(texts().at(-1)!, /failing: .*: 4 runs failed in a row/);
 });
