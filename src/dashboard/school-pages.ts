@@ -60,9 +60,7 @@ export function registerSchoolPages(
       .execute();
     return reply
       .type('text/html')
-      .send(
-        page({ title: 'Schools', body: schoolListBody(admin, schools), session: request.dashboardSession! }),
-      );
+      .send(page({ title: 'Schools', body: schoolListBody(schools), session: request.dashboardSession! }));
   });
 
   app.get<{ Params: Params }>('/dashboard/schools/:schoolId', guarded, (request, reply) =>
