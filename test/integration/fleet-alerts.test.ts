@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { approveHeldDeactivations } from '../../src/client/approvals';
 import { scheduleId } from '../../src/temporal/schedules';
+import { ensureFleetWatchSchedule, FLEET_WATCH_SCHEDULE_ID } from '../../src/workers/fleet-watch-schedule';
 import { FleetWatchWorkflow } from '../../src/workflows/fleet-watch';
 import { SyncWorkflow } from '../../src/workflows/sync';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
@@ -45,6 +46,11 @@ after(async () => {
   delete process.env.ALERT_WEBHOOK_URL;
   delete process.env.STALE_AFTER;
   await env?.client.schedule.getHandle(scheduleId(env.config.schoolId)).delete();
+  // Made by the last test, on this file's task queue: gone with it (absent when that test did not run).
+  await env?.client.schedule
+    .getHandle(FLEET_WATCH_SCHEDULE_ID)
+    .delete()
+    .catch(() => {});
   await env?.close();
   receiver?.close();
 });
@@ -158,4 +164,14 @@ test('a webhook that is down fails no run, and the alert goes out at the next ju
   await failingRun();
   assert.equal(received.length, before + 1, texts().join('\n'));
   assert.match(texts().at(-1)!, /failing: .*: 4 runs failed in a row/);
+});
+
+test('the fleet-watch schedule starts FleetWatchWorkflow every 15 minutes; ensuring it twice keeps one', async () => {
+  await ensureFleetWatchSchedule(env.client, env.taskQueue);
+  await ensureFleetWatchSchedule(env.client, env.taskQueue);
+  const description = await env.client.schedule.getHandle(FLEET_WATCH_SCHEDULE_ID).describe();
+  assert.equal(Number(description.spec.intervals?.[0]?.every), 15 * 60_000);
+  assert.equal(description.action.type, 'startWorkflow');
+  assert.equal(description.action.workflowType, 'FleetWatchWorkflow');
+  assert.equal(description.action.taskQueue, env.taskQueue);
 });
