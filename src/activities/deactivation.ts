@@ -19,6 +19,7 @@ import {
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
 import { countHeldDeactivations } from '../metrics/sync-metrics';
 import { markChangedListings } from './changed-listings';
+import { alertIfChanged, type FleetContext } from './fleet-alerts';
 import type { SchoolContexts } from './school-context';
 import { reportSharedEmails } from './users';
 
@@ -45,7 +46,11 @@ const tableOf: Record<(typeof guardedTypes)[number], RosterTable> = {
 const listingOf = (recordType: string, batchKey: string) =>
   recordType === 'courses' ? 'sections' : batchKey.split(':page:')[0]!;
 
-export function createDeactivationActivities(db: Kysely<Database>, schools: SchoolContexts) {
+export function createDeactivationActivities(
+  db: Kysely<Database>,
+  schools: SchoolContexts,
+  fleet: FleetContext,
+) {
   async function activeCount(schoolId: string, recordType: (typeof guardedTypes)[number]): Promise<number> {
     const row = await db
       .selectFrom(tableOf[recordType] as 'courses')
@@ -306,6 +311,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
           .where('id', '=', input.syncRunId)
           .execute();
         countHeldDeactivations(input.schoolId, settled.held);
+        await alertIfChanged(db, fleet, input.schoolId);
       }
       return settled;
     },

@@ -5,16 +5,17 @@ import { durationMs, type SchoolConfig } from '../config/school-config';
 import { ConfigError, parseSchoolConfig } from '../config/load-school-config';
 import { contentHash } from '../mapping/content-hash';
 import {
-  consecutiveFailures,
   resolveIssuesNotSeenIn,
   resolveIssuesOfRecordsRead,
   runCounts,
   type RunCounts,
 } from '../db/run-bookkeeping';
 import { forgetRunProgress } from '../db/run-progress';
+import { schoolHealthFacts } from '../db/school-health-facts';
 import { advanceWatermark, scopeOfNextRun } from '../db/sync-watermarks';
 import { countFinishedRun } from '../metrics/sync-metrics';
 import type { DeactivationCounts } from './deactivation';
+import { alertIfChanged, type FleetContext } from './fleet-alerts';
 
 export type FinishedRunStatus = Exclude<RunStatus, 'running'>;
 
@@ -54,7 +55,7 @@ async function enabledConfig(db: Kysely<Database> | Transaction<Database>, schoo
   return { config, hash: contentHash([config]) };
 }
 
-export function createSyncRunActivities(db: Kysely<Database>) {
+export function createSyncRunActivities(db: Kysely<Database>, fleet: FleetContext) {
   return {
     /** Idempotent: a retried start of the same workflow finds its run again. */
     async beginSyncRun(input: {
@@ -167,9 +168,12 @@ export function createSyncRunActivities(db: Kysely<Database>) {
           result: input.status,
           seconds: ((run.finished_at?.getTime() ?? Date.now()) - run.started_at.getTime()) / 1000,
           written: sync ? counts : undefined,
-          consecutiveFailures: sync ? await consecutiveFailures(db, run.school_id) : undefined,
+          consecutiveFailures: sync
+            ? ((await schoolHealthFacts(db, [run.school_id]))[0]?.consecutiveFailures ?? 0)
+            : undefined,
         });
       }
+      if (run.kind === 'sync') await alertIfChanged(db, fleet, run.school_id);
       return {
         syncRunId: input.syncRunId,
         status: input.status,

@@ -24,6 +24,10 @@ import { formatRunCounts, formatStatus } from './format';
 import { enableSchool, triggerSync } from './school-schedules';
 import { failedRunMessage, schoolStatus } from '../read-model/school-status';
 import { preflightSis } from './sis-preflight';
+import { fleetHealth } from '../read-model/fleet-health';
+import { formatFleet } from './fleet-format';
+import { ensureSearchAttributes } from './search-attributes';
+import { ensureFleetWatchSchedule } from '../workers/fleet-watch-schedule';
 
 async function withParts<T>(
   body: (parts: { db: ReturnType<typeof createDb>; client: Client }) => Promise<T>,
@@ -76,6 +80,7 @@ program
     await withParts(async ({ db, client }) => {
       await migrateToLatest(db);
       const result = await enableSchool(db, client, config, { paused: options.paused });
+      await ensureFleetWatchSchedule(client);
       console.log(
         `${result.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${result.scheduleId} every ${config.schedule.interval}${options.paused ? ' (paused)' : ''}.`,
       );
@@ -151,16 +156,39 @@ program
 
 program
   .command('status')
-  .description("a school's schedule, recent runs and their counts, records held and open issues")
-  .requiredOption('-s, --school <id>', 'School ID')
+  .description(
+    "a school's schedule, recent runs and their counts, records held and open issues; --all: every school's health, worst first",
+  )
+  .option('-s, --school <id>', 'School ID')
+  .option(
+    '--all',
+    'every school at a glance: health, last success, failures in a row, blocking issues, next run',
+  )
   .option('--runs <n>', 'how many recent runs', '5')
   .option('--json', 'print as JSON')
-  .action(async (options: { school: string; runs: string; json?: boolean }) => {
+  .action(async (options: { school?: string; all?: boolean; runs: string; json?: boolean }) => {
+    if (Boolean(options.all) === Boolean(options.school))
+      throw new Error('Use either --school <id> (one school) or --all (every school).');
     await withParts(async ({ db, client }) => {
-      const status = await schoolStatus(db, client, options.school, Number(options.runs));
+      if (options.all) {
+        const fleet = await fleetHealth(db, client);
+        console.log(options.json ? JSON.stringify(fleet, null, 2) : formatFleet(fleet));
+        return;
+      }
+      const status = await schoolStatus(db, client, options.school!, Number(options.runs));
       console.log(
         options.json ? JSON.stringify(status, null, 2) : formatStatus(status, (id) => workflowUrl(id)),
       );
+    });
+  });
+
+program
+  .command('search-attributes')
+  .description('register the search attribute schoolId (Keyword) in the namespace (idempotent)')
+  .action(async () => {
+    await withParts(async ({ client }) => {
+      const added = await ensureSearchAttributes(client);
+      console.log(added.length ? `Registered: ${added.join(', ')}.` : 'Already registered: schoolId.');
     });
   });
 

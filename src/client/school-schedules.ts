@@ -14,14 +14,22 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { SchoolConfig } from '../config/school-config';
 import type { Database } from '../db/database';
+import { durationMs } from '../config/durations';
+import { scheduleOffsetMs } from '../coursekey/schedule-offset';
 import { TASK_QUEUE } from '../temporal/connection';
 import { scheduleId } from '../temporal/schedules';
+import { schoolSearchAttributes } from '../workflows/search-attributes';
 import type { SyncWorkflow } from '../workflows/sync';
+import { ensureSearchAttributes } from './search-attributes';
 
 function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptions {
+  const { interval } = config.schedule;
   return {
     scheduleId: scheduleId(config.schoolId),
-    spec: { intervals: [{ every: config.schedule.interval as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` }] },
+    // Each school at its own stable point of the interval, so hundreds of schools do not all start at :00.
+    spec: {
+      intervals: [{ every: durationMs(interval), offset: scheduleOffsetMs(config.schoolId, interval) }],
+    },
     action: {
       type: 'startWorkflow',
       workflowType: 'SyncWorkflow' satisfies (typeof SyncWorkflow)['name'],
@@ -29,6 +37,7 @@ function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptio
       workflowId: `sync:${config.schoolId}`,
       taskQueue,
       args: [{ schoolId: config.schoolId }],
+      typedSearchAttributes: schoolSearchAttributes(config.schoolId),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: config.schedule.catchupWindow as '1m' },
     memo: { schoolName: config.name, environment: config.environment },
@@ -74,6 +83,7 @@ export async function enableSchool(
   options: { taskQueue?: string; paused?: boolean } = {},
 ): Promise<{ scheduleId: string; created: boolean }> {
   await storeSchoolConfig(db, config);
+  await ensureSearchAttributes(client);
   const { disabled_at: disabledAt } = await db
     .selectFrom('schools')
     .select('disabled_at')

@@ -23,7 +23,12 @@ type Params = { schoolId: string };
 
 export function registerSchoolPages(
   app: FastifyInstance,
-  deps: { db: Kysely<Database>; data: SchoolData; temporalUiUrl: string },
+  deps: {
+    db: Kysely<Database>;
+    data: SchoolData;
+    temporalUiUrl: string;
+    staffHome: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  },
 ) {
   const { data } = deps;
   const runLink = (workflowId: string) => workflowUrl(workflowId, deps.temporalUiUrl);
@@ -51,16 +56,19 @@ export function registerSchoolPages(
 
   app.get('/dashboard', { preHandler: requireSignIn }, async (request, reply) => {
     const admin = request.dashboardSession!.admin;
-    if (!admin.isStaff && admin.schoolIds.length === 1)
+    // Integration staff start at the fleet page: every school, worst first.
+    if (admin.isStaff) return deps.staffHome(request, reply);
+    if (admin.schoolIds.length === 1)
       return reply.redirect(`/dashboard/schools/${encodeURIComponent(admin.schoolIds[0]!)}`, 303);
-    let query = deps.db.selectFrom('schools').select(['id', 'name']).orderBy('name');
-    if (!admin.isStaff) query = query.where('id', 'in', admin.schoolIds.length ? admin.schoolIds : ['']);
-    const schools = await query.execute();
+    const schools = await deps.db
+      .selectFrom('schools')
+      .select(['id', 'name'])
+      .where('id', 'in', admin.schoolIds.length ? admin.schoolIds : [''])
+      .orderBy('name')
+      .execute();
     return reply
       .type('text/html')
-      .send(
-        page({ title: 'Schools', body: schoolListBody(admin, schools), session: request.dashboardSession! }),
-      );
+      .send(page({ title: 'Schools', body: schoolListBody(schools), session: request.dashboardSession! }));
   });
 
   app.get<{ Params: Params }>('/dashboard/schools/:schoolId', guarded, (request, reply) =>

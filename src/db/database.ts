@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { AttendanceType } from '../coursekey/attendance-minutes';
 import type { RecordType } from '../coursekey/record-types';
+import type { AlertState } from '../coursekey/school-health';
 import type { SkipCounts } from '../coursekey/skip-reasons';
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -251,6 +252,14 @@ export interface SyncIssuesTable {
   resolved_at: Date | null;
 }
 
+/** The fleet-health state last alerted for a school (schema/0015): alerts go out once per change. */
+export interface SchoolAlertStateTable {
+  school_id: string;
+  state: AlertState;
+  sync_run_id: string | null;
+  changed_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   schools: SchoolsTable;
   catalog_courses: CatalogCoursesTable;
@@ -267,6 +276,7 @@ export interface Database {
   sync_parts_done: SyncPartsDoneTable;
   sync_catalog_courses: SyncCatalogCoursesTable;
   sync_issues: SyncIssuesTable;
+  school_alert_state: SchoolAlertStateTable;
   admin_accounts: AdminAccountsTable;
   admin_account_schools: AdminAccountSchoolsTable;
   admin_sessions: AdminSessionsTable;

@@ -200,23 +200,6 @@ export async function resolveIssuesNotSeenIn(db: Db, schoolId: string, syncRunId
   return Number(resolved.numUpdatedRows);
 }
 
-/** A school's failed sync runs since its last completed one (cancelled runs neither break nor extend it). */
-export async function consecutiveFailures(db: Db, schoolId: string): Promise<number> {
-  const row = await db
-    .selectFrom('sync_runs')
-    .select(({ fn }) => fn.countAll<string>().as('n'))
-    .where('school_id', '=', schoolId)
-    .where('kind', '=', 'sync')
-    .where('status', '=', 'failed')
-    .where(
-      'id',
-      '>',
-      sql<string>`coalesce((SELECT max(id) FROM sync_runs WHERE school_id = ${schoolId} AND kind = 'sync' AND status = 'completed'), 0)`,
-    )
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /**
  * Marks a record an incremental run listed but did not read again (its SIS `modifiedAt` is before
  * the watermark): present in the SIS, so not vanished, but nothing of it was checked this run.

@@ -38,6 +38,7 @@ import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../te
 import { createWorker } from '../workers/create-worker';
 import { opsServerSettings, startOpsServer } from '../workers/ops-server';
 import { installTemporalRuntime } from '../workers/temporal-runtime';
+import { ensureFleetWatchSchedule } from '../workers/fleet-watch-schedule';
 import type { SyncWorkflow } from '../workflows/sync';
 
 const program = new Command('npm start')
@@ -132,6 +133,7 @@ async function main() {
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: temporalNamespace() });
     const enabled = await enableSchool(db, client, config);
+    await ensureFleetWatchSchedule(client);
     log(
       `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
     );

@@ -20,6 +20,7 @@ import { AttendancePostingWorkflow, type PostingCounts } from './attendance-post
 import { deactivationApproval } from './deactivation-approval';
 import { sideBySide } from './pool';
 import { RosterSyncWorkflow } from './roster-sync';
+import { schoolSearchAttributes } from './search-attributes';
 
 export interface SyncInput {
   schoolId: string;
@@ -65,6 +66,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
     const roster = await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
       workflowId: rosterWorkflowId(workflowId),
+      typedSearchAttributes: schoolSearchAttributes(input.schoolId),
     });
     // Attendance posting does not wait behind an approval of held deactivations: both go on at once.
     const { approvalWait } = roster;
@@ -73,6 +75,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
         executeChild(AttendancePostingWorkflow, {
           args: [{ schoolId: input.schoolId, syncRunId }],
           workflowId: postingWorkflowId(workflowId),
+          typedSearchAttributes: schoolSearchAttributes(input.schoolId),
         }),
       // A roster child started before this version waited for its approval itself (no approvalWait).
       async () =>
