@@ -14,11 +14,12 @@ const mayImport = {
   infra: ['config', 'simulator'],
   db: ['config', 'coursekey', 'infra'],
   mapping: ['campus-cloud', 'config', 'coursekey', 'db'],
+  metrics: ['campus-cloud', 'coursekey'],
   accounts: ['db'],
   'read-model': ['config', 'coursekey', 'db', 'temporal'],
-  activities: ['campus-cloud', 'config', 'coursekey', 'db', 'mapping'],
+  activities: ['campus-cloud', 'config', 'coursekey', 'db', 'mapping', 'metrics'],
   workflows: ['coursekey'],
-  workers: ['activities', 'config', 'db', 'infra', 'temporal', 'workflows'],
+  workers: ['activities', 'config', 'db', 'infra', 'metrics', 'temporal', 'workflows'],
   api: ['accounts', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   dashboard: ['accounts', 'api', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   client: [
@@ -33,7 +34,7 @@ const mayImport = {
     'workers',
     'workflows',
   ],
-  http: ['api', 'config', 'dashboard', 'db', 'temporal'],
+  http: ['api', 'config', 'dashboard', 'db', 'metrics', 'temporal'],
 };
 /** Workflow code runs in Temporal's sandbox: it sees activities and configuration as types only. */
 const typeOnlyForWorkflows = ['activities', 'config'];

@@ -2,7 +2,8 @@
  * `npm run bench`: the roster sync of the simulator's `large` preset, against real parts started
  * here on free loopback ports (Temporal dev server in memory, embedded PostgreSQL in a temp dir, the
  * simulator in this process), with the worker in a child process of its own so its memory can be
- * measured. Runs a full sync, then a no-change resync, then the floor (the same fetching and bulk
+ * measured. Runs a full sync, then a no-change hourly run (incremental: only what the SIS marks
+ * modified), then a no-change full reconciliation, then the floor (the same fetching and bulk
  * inserts with no Temporal, bench/floor-process.ts). Prints a table, writes the raw figures to
  * bench/results/roster-large.json and the generated part of docs/benchmarks.md.
  *
@@ -73,6 +74,8 @@ const TARGETS = {
   fullSyncSeconds: 60,
   fullSyncFloorRatio: 3,
   resyncSeconds: 20,
+  /** A no-change hourly (incremental) run against a full one, in SIS requests (issue 13). */
+  hourlyRequestShare: 0.4,
   workerPeakBytes: 1024 ** 3,
   historyEvents: 10_000,
 };
@@ -159,6 +162,8 @@ async function runSync(options: {
   taskQueue: string;
   schoolId: string;
   cpu: () => CpuParts;
+  /** A full reconciliation (else the school's schedule of them decides). */
+  full?: boolean;
 }): Promise<RunResult> {
   const { client, db, simulator, worker } = options;
   // Settled: the previous run's counters were read after they settled, nothing wrote since.
@@ -174,7 +179,7 @@ async function runSync(options: {
     summary = await client.workflow.execute(SyncWorkflow, {
       taskQueue: options.taskQueue,
       workflowId: options.workflowId,
-      args: [{ schoolId: options.schoolId }],
+      args: [{ schoolId: options.schoolId, ...(options.full ? { full: true } : {}) }],
       workflowExecutionTimeout: SYNC_TIMEOUT,
     });
   } catch (err) {
@@ -271,15 +276,25 @@ interface BenchResults {
     maxConcurrentRequests: number;
   };
   full: RunResult;
+  /** No change, the next hourly run: incremental. */
   resync: RunResult;
+  /** No change, a full reconciliation: everything read again. */
+  reconciliation: RunResult;
   floor: FloorRun;
   ratio: number;
   targets: { name: string; target: string; measured: string; met: boolean }[];
 }
 
-function targetsOf(full: RunResult, resync: RunResult, floor: FloorRun, workerMaxRss: number) {
+function targetsOf(
+  full: RunResult,
+  resync: RunResult,
+  reconciliation: RunResult,
+  floor: FloorRun,
+  workerMaxRss: number,
+) {
   const ratio = full.wallMs / floor.wallMs;
-  const maxEvents = Math.max(full.maxHistoryEvents, resync.maxHistoryEvents);
+  const maxEvents = Math.max(full.maxHistoryEvents, resync.maxHistoryEvents, reconciliation.maxHistoryEvents);
+  const requestShare = resync.sisRequests / full.sisRequests;
   return [
     {
       name: `Full sync of \`${PRESET}\``,
@@ -293,17 +308,30 @@ function targetsOf(full: RunResult, resync: RunResult, floor: FloorRun, workerMa
       measured: `${ratio.toFixed(1)}x (floor ${seconds(floor.wallMs)})`,
       met: full.status === 'completed' && ratio <= TARGETS.fullSyncFloorRatio,
     },
+    ...(
+      [
+        ['No-change hourly run (incremental)', resync],
+        ['No-change full reconciliation', reconciliation],
+      ] as const
+    ).flatMap(([name, run]) => [
+      {
+        name,
+        target: `≤ ${TARGETS.resyncSeconds} s`,
+        measured: seconds(run.wallMs) + (run.status === 'failed' ? ' (failed)' : ''),
+        met: run.status === 'completed' && run.wallMs <= TARGETS.resyncSeconds * 1000,
+      },
+      {
+        name: `${name}: writes`,
+        target: '0 rows',
+        measured: `${count(run.rowsWritten)} (summary), ${count(run.pgRowsWrittenTotal)} (pg_stat)`,
+        met: run.status === 'completed' && run.rowsWritten === 0 && run.pgRowsWrittenTotal === 0,
+      },
+    ]),
     {
-      name: 'No-change resync',
-      target: `≤ ${TARGETS.resyncSeconds} s`,
-      measured: seconds(resync.wallMs) + (resync.status === 'failed' ? ' (failed)' : ''),
-      met: resync.status === 'completed' && resync.wallMs <= TARGETS.resyncSeconds * 1000,
-    },
-    {
-      name: 'No-change resync writes',
-      target: '0 rows',
-      measured: `${count(resync.rowsWritten)} (summary), ${count(resync.pgRowsWrittenTotal)} (pg_stat)`,
-      met: resync.status === 'completed' && resync.rowsWritten === 0 && resync.pgRowsWrittenTotal === 0,
+      name: 'No-change hourly run: SIS requests',
+      target: `≤ ${Math.round(TARGETS.hourlyRequestShare * 100)}% of the full sync's`,
+      measured: `${count(resync.sisRequests)} of ${count(full.sisRequests)} (${(requestShare * 100).toFixed(1)}%)`,
+      met: resync.status === 'completed' && requestShare <= TARGETS.hourlyRequestShare,
     },
     {
       name: 'Worker peak memory (RSS)',
@@ -321,46 +349,44 @@ function targetsOf(full: RunResult, resync: RunResult, floor: FloorRun, workerMa
 }
 
 function figuresTable(results: BenchResults): string[][] {
-  const { full, resync, floor } = results;
+  const { full, resync, reconciliation, floor } = results;
   const durations = (run: RunResult) =>
     run.histories.map((h) => `${workflowLabel(h.workflowId)} ${seconds(h.durationMs)}`).join(', ');
   const events = (run: RunResult) =>
     run.histories.map((h) => `${workflowLabel(h.workflowId)} ${count(h.events)}`).join(', ');
+  const runs = [full, resync, reconciliation];
+  const each = (figure: (run: RunResult) => string) => runs.map(figure);
   return [
-    ['', 'full sync', 'no-change resync', 'floor (no Temporal)'],
-    ['wall time', seconds(full.wallMs), seconds(resync.wallMs), seconds(floor.wallMs)],
-    ['SIS requests', count(full.sisRequests), count(resync.sisRequests), count(floor.sisRequests)],
-    ['rows written (run summary)', count(full.rowsWritten), count(resync.rowsWritten), '-'],
+    ['', ...RUN_COLUMNS, 'floor (no Temporal)'],
+    ['kind of run', ...each((run) => run.summary?.mode ?? '-'), '-'],
+    ['wall time', ...each((run) => seconds(run.wallMs)), seconds(floor.wallMs)],
+    ['SIS requests', ...each((run) => count(run.sisRequests)), count(floor.sisRequests)],
+    ['rows written (run summary)', ...each((run) => count(run.rowsWritten)), '-'],
     [
       'rows written (pg_stat, 6 roster tables)',
-      count(full.pgRowsWrittenTotal),
-      count(resync.pgRowsWrittenTotal),
+      ...each((run) => count(run.pgRowsWrittenTotal)),
       count(floor.rowsTotal),
     ],
-    ['worker peak RSS (sampled in run)', mib(full.workerPeakRssBytes), mib(resync.workerPeakRssBytes), '-'],
-    [
-      'worker max RSS (getrusage, cumulative)',
-      mib(full.workerMaxRssBytes),
-      mib(resync.workerMaxRssBytes),
-      '-',
-    ],
-    ['duration per workflow', durations(full), durations(resync), '-'],
-    ['history events per workflow', events(full), events(resync), '-'],
-    ['floor process max RSS', '-', '-', mib(floor.maxRssBytes)],
+    ['worker peak RSS (sampled in run)', ...each((run) => mib(run.workerPeakRssBytes)), '-'],
+    ['worker max RSS (getrusage, cumulative)', ...each((run) => mib(run.workerMaxRssBytes)), '-'],
+    ['duration per workflow', ...each(durations), '-'],
+    ['history events per workflow', ...each(events), '-'],
+    ['floor process max RSS', '-', '-', '-', mib(floor.maxRssBytes)],
     ...cpuRows.map(([label, part]) => [
       label,
-      cpu(full.cpuSeconds[part]),
-      cpu(resync.cpuSeconds[part]),
+      ...each((run) => cpu(run.cpuSeconds[part])),
       part === 'temporal' ? '-' : cpu(floor.cpuSeconds[part]),
     ]),
     [
       'load average (1 min) at the end',
-      full.loadAverage1m.toFixed(2),
-      resync.loadAverage1m.toFixed(2),
+      ...each((run) => run.loadAverage1m.toFixed(2)),
       floor.loadAverage1m.toFixed(2),
     ],
   ];
 }
+
+/** The three runs, in the order they run. */
+const RUN_COLUMNS = ['full sync', 'no-change hourly (incremental)', 'no-change full reconciliation'];
 
 const cpuRows: [string, keyof CpuParts][] = [
   ['CPU: worker (floor: floor process)', 'worker'],
@@ -390,13 +416,12 @@ function activityTable(run: RunResult): string[][] {
   return rows;
 }
 
-function perTable({ full, resync, floor }: BenchResults): string[][] {
+function perTable({ full, resync, reconciliation, floor }: BenchResults): string[][] {
   return [
-    ['table', 'full sync (pg_stat ins+upd)', 'no-change resync', 'floor rows'],
+    ['table (pg_stat ins+upd)', ...RUN_COLUMNS, 'floor rows'],
     ...ROSTER_TABLES.map((table) => [
       table,
-      count(full.pgRowsWritten[table] ?? 0),
-      count(resync.pgRowsWritten[table] ?? 0),
+      ...[full, resync, reconciliation].map((run) => count(run.pgRowsWritten[table] ?? 0)),
       count(floor.rows[table] ?? 0),
     ]),
   ];
@@ -410,7 +435,7 @@ function rosterRatio({ full, floor }: BenchResults): string {
 }
 
 function renderDocsBlock(results: BenchResults): string {
-  const { machine, dataset, full, resync, floor } = results;
+  const { machine, dataset, full, resync, reconciliation, floor } = results;
   const endpoints = [
     ...new Set([...Object.keys(full.sisRequestsByEndpoint), ...Object.keys(floor.sisRequestsByEndpoint)]),
   ].sort();
@@ -453,18 +478,21 @@ function renderDocsBlock(results: BenchResults): string {
     '',
     markdownTable(activityTable(full)),
     '',
-    '### Where the time goes (no-change resync)',
+    '### Where the time goes (no-change hourly run, incremental)',
     '',
     markdownTable(activityTable(resync)),
+    '',
+    '### Where the time goes (no-change full reconciliation)',
+    '',
+    markdownTable(activityTable(reconciliation)),
     '',
     '### SIS requests by endpoint',
     '',
     markdownTable([
-      ['endpoint', 'full sync', 'no-change resync', 'floor'],
+      ['endpoint', ...RUN_COLUMNS, 'floor'],
       ...endpoints.map((endpoint) => [
         endpoint,
-        count(full.sisRequestsByEndpoint[endpoint] ?? 0),
-        count(resync.sisRequestsByEndpoint[endpoint] ?? 0),
+        ...[full, resync, reconciliation].map((run) => count(run.sisRequestsByEndpoint[endpoint] ?? 0)),
         count(floor.sisRequestsByEndpoint[endpoint] ?? 0),
       ]),
     ]),
@@ -546,8 +574,14 @@ async function bench(cleanups: Cleanups) {
   if (full.status === 'failed') throw new Error(`The full sync failed: ${full.error}`);
   const resync = await runSync({
     ...common,
-    label: 'no-change resync',
+    label: 'no-change hourly run',
     workflowId: `sync:${config.schoolId}-bench-2`,
+  });
+  const reconciliation = await runSync({
+    ...common,
+    label: 'no-change full reconciliation',
+    workflowId: `sync:${config.schoolId}-bench-3`,
+    full: true,
   });
   await worker.stop();
   const workerMaxRss = worker.maxRssBytes;
@@ -573,9 +607,10 @@ async function bench(cleanups: Cleanups) {
     },
     full,
     resync,
+    reconciliation,
     floor,
     ratio: full.wallMs / floor.wallMs,
-    targets: targetsOf(full, resync, floor, workerMaxRss),
+    targets: targetsOf(full, resync, reconciliation, floor, workerMaxRss),
   };
 
   console.log('');

@@ -1,11 +1,13 @@
 /**
  * Admin passwords: scrypt (a memory-hard KDF) with a random salt per password. The stored form
- * names its parameters, so they can be raised later without breaking stored hashes.
+ * names its parameters (`scrypt$N$r$p$salt$key`), so stored hashes keep verifying when the cost is
+ * raised, and a sign-in replaces a hash made at a lower cost (`needsRehash`).
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const KEY_LENGTH = 32;
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
+/** Today's cost: N = 2^17, r = 8, p = 1 (OWASP's scrypt minimum), 128 MiB and ~0.5 s per hash. */
+export const PASSWORD_COST = { N: 2 ** 17, r: 8, p: 1 };
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -13,28 +15,42 @@ function scrypt(password: string, salt: Buffer, keyLength: number, options: Scry
   );
 }
 
-// 128 * N * r bytes are needed; node's default cap (32 MiB) is exactly that, so leave headroom.
-const maxmem = (N: number, r: number) => 256 * N * r;
+// scrypt needs 128 * N * r bytes and node refuses to reach its maxmem (32 MiB by default): allow twice that.
+const maxmem = (N: number, r: number) => 2 * 128 * N * r;
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const { N, r, p } = PARAMS;
+  const { N, r, p } = PASSWORD_COST;
   const key = await scrypt(password, salt, KEY_LENGTH, { N, r, p, maxmem: maxmem(N, r) });
   return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+function parseStored(stored: string) {
   const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !key) return false;
-  const expected = Buffer.from(key, 'base64');
-  const options = { N: Number(n), r: Number(r), p: Number(p), maxmem: maxmem(Number(n), Number(r)) };
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, options);
+  const cost = { N: Number(n), r: Number(r), p: Number(p) };
+  if (scheme !== 'scrypt' || !salt || !key || !Object.values(cost).every(Number.isSafeInteger))
+    return undefined;
+  return { ...cost, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parseStored(stored);
+  if (!parsed) return false;
+  const { N, r, p, salt, key: expected } = parsed;
+  const actual = await scrypt(password, salt, expected.length, { N, r, p, maxmem: maxmem(N, r) });
   return timingSafeEqual(actual, expected);
 }
 
+/** True when a stored hash was made at a lower cost than today's: hash the password again at sign-in. */
+export function needsRehash(stored: string): boolean {
+  const parsed = parseStored(stored);
+  return !parsed || parsed.N < PASSWORD_COST.N || parsed.r < PASSWORD_COST.r || parsed.p < PASSWORD_COST.p;
+}
+
 /** Spends the same time as a real check, so an unknown email is not told apart by timing. */
-const decoyHash = hashPassword(randomBytes(16).toString('hex'));
+let decoyHash: Promise<string> | undefined;
 export async function verifyDecoy(password: string): Promise<false> {
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
   await verifyPassword(password, await decoyHash);
   return false;
 }

@@ -32,6 +32,7 @@ import { makeupAttendance } from '../coursekey/attendance-minutes';
 import { computeCourseAttendance, type ComputedRecord } from '../db/course-attendance';
 import type { Database } from '../db/database';
 import type { SchoolConfig } from '../config/school-config';
+import { countPostedAttendance, countPostedLastDates } from '../metrics/sync-metrics';
 import { chunked } from './chunked';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
@@ -234,7 +235,11 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             else progress.rejected++;
           }
           // Recorded before the next call: a crash can repeat only the call in flight.
-          const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers);
+          const journalId = await journalSisAnswers(db, schoolId, syncRunId, answers, call.length);
+          countPostedAttendance({
+            accepted: answers.filter((answer) => answer.status === 'accepted').length,
+            rejected: answers.filter((answer) => answer.status === 'rejected').length,
+          });
           if (journalId !== null) {
             filing = filing.then(() => moveJournalToLedger(db, schoolId, journalId));
             filing.catch(() => undefined);
@@ -272,6 +277,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
             })),
           });
           await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
+          countPostedLastDates(chunk.length);
         }
         // A full read may have left more behind; a short one was all these courses had.
         const done = due.length < limit;

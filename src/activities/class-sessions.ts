@@ -5,7 +5,7 @@
  * here too, since it needs the section and its schedule together.
  */
 import { DateTime } from 'luxon';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ScheduleEntry } from '../campus-cloud/schemas';
 import { expandWeeklySchedule } from '../coursekey/class-sessions';
 import { checkSection } from '../coursekey/course-checklist';
@@ -104,6 +104,7 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
     input: SectionBatchInput,
     sections: SyncedSection[],
     part: number,
+    markDone: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<void> {
     const { config, sis, dryRun, target: run } = context;
     const zone = config.timeZone;
@@ -230,13 +231,14 @@ export function createClassSessionActivities(db: Kysely<Database>, schools: Scho
       }
       await recordIssues(trx, run, issues);
       await recordBatchCounts(trx, input.syncRunId, 'class_sessions', partKey(input, part), counts);
+      await markDone(trx);
     });
   }
 
   return {
     syncClassSessionsBatch: (input: SectionBatchInput) =>
-      syncSectionBatch(db, schools, input, (context, sections, part) =>
-        syncSessionsOfSections(context, input, sections, part),
+      syncSectionBatch(db, schools, 'class_sessions', input, (context, sections, part, markDone) =>
+        syncSessionsOfSections(context, input, sections, part, markDone),
       ),
   };
 }

@@ -1,5 +1,5 @@
 /** Enrollments and instructor assignments -> course members. Drops deactivate; nothing is deleted. */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { listedPage, listingChange, type ListedPage } from '../campus-cloud/paged-listing';
 import type { Enrollment } from '../campus-cloud/schemas';
 import { enrollmentDates } from '../coursekey/enrollment-dates';
@@ -70,6 +70,7 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
     input: SectionBatchInput,
     sections: SyncedSection[],
     part: number,
+    markDone: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<void> {
     const { config, sis, dryRun, target: run } = context;
     const courseKeys = sections.map((section) => section.sis_key);
@@ -133,6 +134,17 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
               .execute()
           ).map((row) => row.sis_key),
     );
+    // An incremental run listed only the students changed since its watermark: the others it has
+    // stored are as the SIS has them, and need no GetStudentByID.
+    if (context.modifiedSince !== undefined && referenced.length > 0) {
+      const stored = await db
+        .selectFrom('users')
+        .select('sis_key')
+        .where('school_id', '=', input.schoolId)
+        .where('sis_key', 'in', referenced)
+        .execute();
+      for (const row of stored) known.add(row.sis_key);
+    }
     const { notFound } = await syncReferencedUsers(
       db,
       sis,
@@ -235,13 +247,14 @@ export function createCourseMemberActivities(db: Kysely<Database>, schools: Scho
       );
       await recordIssues(trx, run, issues);
       await recordBatchCounts(trx, input.syncRunId, 'course_members', partKey(input, part), counts);
+      await markDone(trx);
     });
   }
 
   return {
     syncCourseMembersBatch: (input: SectionBatchInput) =>
-      syncSectionBatch(db, schools, input, (context, sections, part) =>
-        syncMembersOfSections(context, input, sections, part),
+      syncSectionBatch(db, schools, 'course_members', input, (context, sections, part, markDone) =>
+        syncMembersOfSections(context, input, sections, part, markDone),
       ),
   };
 }

@@ -1,7 +1,13 @@
 /** Courses: the scheduled course sections of the active terms, with their catalog courses. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Page } from '../campus-cloud/client';
-import type { Course, DeliveryMethod, Section, TermScheduleEntry } from '../campus-cloud/schemas';
+import {
+  course as catalogCourse,
+  type Course,
+  type DeliveryMethod,
+  type Section,
+  type TermScheduleEntry,
+} from '../campus-cloud/schemas';
 import { SisBadRecordError, SisRequestError } from '../campus-cloud/errors';
 import { listedPage } from '../campus-cloud/paged-listing';
 import { mapDeliveryMethod, resolveDeliveryMethod } from '../coursekey/delivery-methods';
@@ -17,9 +23,12 @@ import {
   quarantinedKeys,
   recordBatchCounts,
   recordIssues,
+  UNMODIFIED,
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { recordListingPage } from '../db/listing-pages';
+import { catalogCoursesFetched, recordCatalogCoursesFetched } from '../db/run-progress';
+import { recordSisClock } from '../db/sync-watermarks';
 import { writeChangedRows } from '../db/write-changed-rows';
 import { inResumableParts } from './resumable-parts';
 import type { SchoolContext, SchoolContexts } from './school-context';
@@ -116,37 +125,89 @@ function deliveryMethodChangedIssue(
   };
 }
 
+/**
+ * An incremental run reads again only the sections the SIS stamped at or after its watermark (or
+ * whose stamp it cannot read); a full run reads them all.
+ */
+function splitByModified(entries: TermScheduleEntry[], modifiedSince: string | undefined) {
+  if (modifiedSince === undefined) return { toRead: entries, unmodified: [] };
+  const since = Date.parse(modifiedSince);
+  const toRead: TermScheduleEntry[] = [];
+  const unmodified: TermScheduleEntry[] = [];
+  for (const entry of entries) {
+    const modifiedAt = Date.parse(entry.modifiedAt);
+    (Number.isNaN(modifiedAt) || modifiedAt >= since ? toRead : unmodified).push(entry);
+  }
+  return { toRead, unmodified };
+}
+
+/** Which of these sections the school has a course for (active or not). */
+async function storedCourseKeys(
+  db: Kysely<Database>,
+  schoolId: string,
+  keys: string[],
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('courses')
+    .select('sis_key')
+    .where('school_id', '=', schoolId)
+    .where('sis_key', 'in', keys)
+    .execute();
+  return new Set(rows.map((row) => row.sis_key));
+}
+
 const isRecordProblem = (err: unknown) => err instanceof SisBadRecordError || err instanceof SisRequestError;
 
 /**
- * Catalog courses of the run in progress, shared by its section pages in this worker: a catalog
- * course is taught in many sections, and one GetCourse per run is enough.
+ * Catalog courses of the runs in progress: a catalog course is taught in many sections, and one
+ * GetCourse per run is enough. Pages running at once in this worker share a fetch in flight; a
+ * page on another worker, or a retried one, finds what the run fetched in the database.
  */
 class RunCatalog {
   /** A few runs at once (schools sync in parallel); the oldest run's courses are dropped first. */
   private static readonly RUNS_KEPT = 8;
   private readonly runs = new Map<string, Map<string, Promise<Course>>>();
 
-  get(syncRunId: string, courseId: string, fetch: () => Promise<Course>): Promise<Course> {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The courses of `courseIds` each as fetched, or the error that fetching it met. */
+  async get(
+    syncRunId: string,
+    courseIds: string[],
+    fetch: (courseId: string) => Promise<Course>,
+  ): Promise<Map<string, PromiseSettledResult<Course>>> {
     let courses = this.runs.get(syncRunId);
     if (!courses) {
       courses = new Map();
       this.runs.set(syncRunId, courses);
       if (this.runs.size > RunCatalog.RUNS_KEPT) this.runs.delete(this.runs.keys().next().value!);
     }
-    let course = courses.get(courseId);
-    if (!course) {
-      course = fetch();
-      // A failed fetch is not remembered: the next page (or retry) asks again.
-      course.catch(() => courses.delete(courseId));
-      courses.set(courseId, course);
-    }
-    return course;
+    const known = courses;
+    const fetchedBefore = await catalogCoursesFetched(
+      this.db,
+      syncRunId,
+      courseIds.filter((id) => !known.has(id)),
+    );
+    const settled = await Promise.allSettled(
+      courseIds.map((courseId) => {
+        let course = known.get(courseId);
+        if (!course) {
+          const stored = fetchedBefore.get(courseId);
+          course = stored ? Promise.resolve(catalogCourse.parse(stored)) : fetch(courseId);
+          // A failed fetch is not remembered: the next page (or retry) asks again.
+          course.catch(() => known.delete(courseId));
+          known.set(courseId, course);
+        }
+        return course;
+      }),
+    );
+    return new Map(courseIds.map((courseId, i) => [courseId, settled[i]!]));
   }
 }
 
 export function createCourseActivities(db: Kysely<Database>, schools: SchoolContexts) {
-  const runCatalog = new RunCatalog();
+  const runCatalog = new RunCatalog(db);
 
   /**
    * Some sections of a GetTermSchedule page, each with its catalog course, upserted in one
@@ -156,8 +217,10 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
     context: SchoolContext,
     input: SectionsPageInput,
     part: { index: number; entries: TermScheduleEntry[]; listing: Page<TermScheduleEntry> | undefined },
+    markDone: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<void> {
     const { config, sis, dryRun, target: run } = context;
+    const { toRead, unmodified } = splitByModified(part.entries, context.modifiedSince);
     const rejected = part.listing?.rejected ?? [];
     const quarantined = quarantinedKeys(rejected, (id) => id);
     const counts = emptyCounts<'courses'>();
@@ -171,9 +234,18 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       ),
     );
 
+    // Listed, so not vanished; unchanged since the watermark, so not read again this run.
+    const storedUnmodified = await storedCourseKeys(
+      db,
+      input.schoolId,
+      unmodified.map((entry) => entry.scheduledCourseId),
+    );
+    counts.unchanged += storedUnmodified.size;
+    addSkipped(counts, 'not-modified', unmodified.length - storedUnmodified.size);
+
     const sections: Section[] = [];
     await Promise.all(
-      part.entries.map(async (entry) => {
+      toRead.map(async (entry) => {
         try {
           sections.push(await sis.getScheduledCourse(entry.scheduledCourseId));
         } catch (err) {
@@ -193,19 +265,15 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
     addSkipped(counts, 'outside-sync-window', ours.length - inWindow.length);
 
     const catalog = new Map<string, Course>();
-    await Promise.all(
-      [...new Set(inWindow.map((section) => section.courseId))].map(async (courseId) => {
-        try {
-          catalog.set(
-            courseId,
-            await runCatalog.get(input.syncRunId, courseId, () => sis.getCourse(courseId)),
-          );
-        } catch (err) {
-          if (!isRecordProblem(err)) throw err;
-          issues.push(quarantineIssue('courses', `catalog ${courseId}`, err));
-        }
-      }),
-    );
+    const courseIds = [...new Set(inWindow.map((section) => section.courseId))];
+    for (const [courseId, fetched] of await runCatalog.get(input.syncRunId, courseIds, (id) =>
+      sis.getCourse(id),
+    )) {
+      if (fetched.status === 'fulfilled') catalog.set(courseId, fetched.value);
+      else if (isRecordProblem(fetched.reason))
+        issues.push(quarantineIssue('courses', `catalog ${courseId}`, fetched.reason));
+      else throw fetched.reason;
+    }
 
     const stored = new Map(
       inWindow.length === 0
@@ -282,6 +350,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
     }
 
     await db.transaction().execute(async (trx) => {
+      await recordCatalogCoursesFetched(trx, input.syncRunId, [...catalog.values()]);
       await writeChangedRows(
         trx,
         'catalog_courses',
@@ -298,6 +367,12 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
       addSkipped(counts, 'cancelled', outcome.skippedNewInactive);
       await markSeenWithPayload(trx, input.syncRunId, 'courses', rows);
       await markSeen(trx, input.syncRunId, 'courses', quarantined);
+      await markSeenWithPayload(
+        trx,
+        input.syncRunId,
+        'courses',
+        unmodified.map((entry) => ({ sis_key: entry.scheduledCourseId, ...UNMODIFIED })),
+      );
       if (part.listing) {
         await recordListingPage(
           trx,
@@ -319,6 +394,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         `term:${input.termId}:page:${input.page}:part:${part.index}`,
         counts,
       );
+      await markDone(trx);
     });
   }
 
@@ -329,6 +405,7 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
         const { config, sis } = await schools.forRun(input.syncRunId);
         const range = termSearchRange(config, campusToday(config));
         const terms = await sis.getTerms(config.campusId, range.from, range.to);
+        await recordSisClock(db, input.syncRunId, terms.serverTime);
         return terms.items
           .filter((term) => term.startDate <= range.to && term.endDate >= range.from)
           .map((term) => term.termId)
@@ -345,19 +422,23 @@ export function createCourseActivities(db: Kysely<Database>, schools: SchoolCont
           input.page,
           context.config.sis.pageSize,
         );
+        if (input.page === 1) await recordSisClock(db, input.syncRunId, listing.serverTime);
         const entries = [...listing.items].sort((a, b) =>
           a.scheduledCourseId.localeCompare(b.scheduledCourseId),
         );
         await inResumableParts(
+          db,
+          { syncRunId: input.syncRunId, work: `sections ${input.termId} page ${input.page}` },
           entries,
           (entry) => entry.scheduledCourseId,
           SECTIONS_PER_PART,
-          (part, index) =>
-            syncSectionsPart(context, input, {
-              index,
-              entries: part,
-              listing: index === 0 ? listing : undefined,
-            }),
+          (part, index, markDone) =>
+            syncSectionsPart(
+              context,
+              input,
+              { index, entries: part, listing: index === 0 ? listing : undefined },
+              markDone,
+            ),
         );
         return { totalCount: listing.totalCount, pageSize: listing.pageSize };
       });

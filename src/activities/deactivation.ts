@@ -17,7 +17,9 @@ import {
   type IssueInput,
 } from '../db/run-bookkeeping';
 import { writeChangedRows, type RosterTable } from '../db/write-changed-rows';
+import { countHeldDeactivations } from '../metrics/sync-metrics';
 import { markChangedListings } from './changed-listings';
+import { alertIfChanged, type FleetContext } from './fleet-alerts';
 import type { SchoolContexts } from './school-context';
 import { reportSharedEmails } from './users';
 
@@ -44,7 +46,11 @@ const tableOf: Record<(typeof guardedTypes)[number], RosterTable> = {
 const listingOf = (recordType: string, batchKey: string) =>
   recordType === 'courses' ? 'sections' : batchKey.split(':page:')[0]!;
 
-export function createDeactivationActivities(db: Kysely<Database>, schools: SchoolContexts) {
+export function createDeactivationActivities(
+  db: Kysely<Database>,
+  schools: SchoolContexts,
+  fleet: FleetContext,
+) {
   async function activeCount(schoolId: string, recordType: (typeof guardedTypes)[number]): Promise<number> {
     const row = await db
       .selectFrom(tableOf[recordType] as 'courses')
@@ -111,21 +117,32 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         }
         return totals;
       };
-      const previous = await db
-        .selectFrom('sync_runs')
-        .select('id')
-        .where('school_id', '=', input.schoolId)
-        .where('kind', '=', 'sync')
-        .where('status', '=', 'completed')
-        .where('id', '!=', input.syncRunId)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const previousRun = (listedAllStudents: boolean) =>
+        db
+          .selectFrom('sync_runs')
+          .select('id')
+          .where('school_id', '=', input.schoolId)
+          .where('kind', '=', 'sync')
+          .where('status', '=', 'completed')
+          .where('id', '!=', input.syncRunId)
+          .$if(listedAllStudents, (query) =>
+            query.where((eb) => eb.or([eb('mode', 'is', null), eb('mode', '=', 'full')])),
+          )
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+      const [previous, previousFull] = await Promise.all([previousRun(false), previousRun(true)]);
       if (!previous) return;
-      const [now, before] = await Promise.all([
+      const [now, before, beforeFull] = await Promise.all([
         fetchedByListing(input.syncRunId),
         fetchedByListing(previous.id),
+        previousFull ? fetchedByListing(previousFull.id) : new Map<string, number>(),
       ]);
+      // An incremental run lists only the students changed since its watermark: few or none is
+      // news, not an outage. A full run compares its students with the last full list.
+      const { modifiedSince } = await schools.forRun(input.syncRunId);
+      if (modifiedSince === undefined) before.set('students', beforeFull.get('students') ?? 0);
+      else before.delete('students');
       for (const [listing, count] of before) {
         if (count >= MIN_RECORDS_FOR_EMPTY_CHECK && (now.get(listing) ?? 0) === 0) {
           throw ApplicationFailure.nonRetryable(
@@ -146,7 +163,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       syncRunId: string;
       termIds: string[];
     }): Promise<void> {
-      const { config, target } = await schools.forRun(input.syncRunId);
+      const { config, target, modifiedSince } = await schools.forRun(input.syncRunId);
       const range = termSearchRange(config, campusToday(config));
       // Unlogged scratch data is emptied by a PostgreSQL crash: then everyone would look vanished.
       const seen = await db
@@ -202,10 +219,14 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         `.execute(db);
       }
       if (listedFully('users')) {
+        // An incremental run listed only the students changed since its watermark: a student it did
+        // not list has not left. GetUsers (and GetUser for instructors) it read whole.
+        const listedKinds = modifiedSince === undefined ? ['student', 'user'] : ['user'];
         await sql`
           INSERT INTO pending_deactivations (sync_run_id, record_type, table_name, sis_key, row)
           SELECT ${pending('users', 'users')} FROM users
-          WHERE school_id = ${input.schoolId} AND active AND ${notSeen('users', 'users')}
+          WHERE school_id = ${input.schoolId} AND active AND sis_kind IN (${sql.join(listedKinds)})
+            AND ${notSeen('users', 'users')}
           ON CONFLICT DO NOTHING
         `.execute(db);
       }
@@ -282,9 +303,15 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
         await recordIssues(db, target, issues);
         await db
           .updateTable('sync_runs')
-          .set({ held_deactivations: JSON.stringify(settled.held) })
+          .set({
+            held_deactivations: JSON.stringify(settled.held),
+            // The run's approval wait starts once this returns: the dashboard shows this deadline.
+            held_until: sql<Date>`now() + ${config.safety.approvalWait}::interval`,
+          })
           .where('id', '=', input.syncRunId)
           .execute();
+        countHeldDeactivations(input.schoolId, settled.held);
+        await alertIfChanged(db, fleet, input.schoolId);
       }
       return settled;
     },
@@ -303,7 +330,7 @@ export function createDeactivationActivities(db: Kysely<Database>, schools: Scho
       }
       await db
         .updateTable('sync_runs')
-        .set({ held_deactivations: null })
+        .set({ held_deactivations: null, held_until: null })
         .where('id', '=', input.syncRunId)
         .execute();
       await db

@@ -47,12 +47,7 @@ export async function withHeartbeat<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Where an earlier attempt of this activity got to (what it passed to `recordProgress`). */
-export function previousCursor<T>(): T | undefined {
-  return (Context.current().info.heartbeatDetails as AttemptProgress | undefined)?.cursor as T | undefined;
-}
-
-/** Marks durable progress: a retry goes on from `cursor`, and the attempt counts as moving. */
+/** Marks durable progress: the attempt counts as moving; `cursor` shows where it is (Web UI). */
 export function recordProgress(cursor: unknown): void {
   progressOf.get(Context.current())?.(cursor);
 }

@@ -1,30 +1,38 @@
 /**
- * Long activities work through their items in parts, one transaction each, and record each part
- * done in the heartbeat: a retried attempt (a worker lost, a flaky SIS, a database restart) goes on
- * after the parts done instead of asking the SIS for everything again.
+ * Long activities work through their items in parts, one transaction each, and mark each part done
+ * in that same transaction: a retried attempt (a worker lost, a flaky SIS, a database restart), on
+ * this worker or another, goes on after the parts committed instead of asking the SIS again.
  */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/database';
+import { partsDone, recordPartsDone } from '../db/run-progress';
 import { contentHash } from '../mapping/content-hash';
 import { chunked } from './chunked';
-import { previousCursor, recordProgress } from './heartbeat';
+import { recordProgress } from './heartbeat';
 
-interface PartsDone {
-  /** The items the parts were cut from: parts done count only for the same items. */
-  of: string;
-  parts: number;
-}
+/** A part's work; it calls `markDone` in the transaction that writes the part. */
+export type PartWork<T> = (
+  part: T[],
+  index: number,
+  markDone: (trx: Transaction<Database>) => Promise<void>,
+) => Promise<void>;
 
 /** Runs `work` on `items` in parts of `size` (once, on none, when there are no items). */
 export async function inResumableParts<T>(
+  db: Kysely<Database>,
+  run: { syncRunId: string; work: string },
   items: T[],
   keyOf: (item: T) => string,
   size: number,
-  work: (part: T[], index: number) => Promise<void>,
+  work: PartWork<T>,
 ): Promise<void> {
   const parts = items.length ? chunked(items, size) : [[]];
-  const of = contentHash(items.map(keyOf));
-  const done = previousCursor<PartsDone>();
-  for (let index = done?.of === of ? done.parts : 0; index < parts.length; index++) {
-    await work(parts[index]!, index);
-    recordProgress({ of, parts: index + 1 } satisfies PartsDone);
+  const itemsHash = contentHash(items.map(keyOf));
+  const done = await partsDone(db, run.syncRunId, run.work, itemsHash);
+  for (let index = done; index < parts.length; index++) {
+    await work(parts[index]!, index, (trx) =>
+      recordPartsDone(trx, run.syncRunId, run.work, itemsHash, index + 1),
+    );
+    recordProgress({ parts: index + 1, of: parts.length });
   }
 }

@@ -13,6 +13,7 @@ import { contentHash } from '../mapping/content-hash';
 import type { Database } from '../db/database';
 import { SisRequestSlots } from '../db/sis-request-slots';
 import type { RunTarget } from '../db/run-bookkeeping';
+import { sisRequestMetrics } from '../metrics/sync-metrics';
 
 export interface SchoolContext {
   config: SchoolConfig;
@@ -21,6 +22,11 @@ export interface SchoolContext {
   dryRun: boolean;
   /** Where the run's issues and counts go. */
   target: RunTarget;
+  /**
+   * Set for an incremental run: the instant (ISO 8601) from which it reads what changed. A full
+   * run and a dry run read everything.
+   */
+  modifiedSince: string | undefined;
 }
 
 /**
@@ -41,6 +47,8 @@ export class SchoolContexts {
         'sync_runs.kind',
         'sync_runs.config as runConfig',
         'schools.config as schoolConfig',
+        'sync_runs.mode',
+        'sync_runs.modified_since',
       ])
       .where('sync_runs.id', '=', syncRunId)
       .executeTakeFirst();
@@ -58,6 +66,8 @@ export class SchoolContexts {
       sis: this.client(config),
       dryRun,
       target: { schoolId: run.school_id, syncRunId, dryRun },
+      modifiedSince:
+        run.mode === 'incremental' && run.modified_since ? run.modified_since.toISOString() : undefined,
     };
   }
 
@@ -70,6 +80,7 @@ export class SchoolContexts {
         ...resolveCredentials(config, 'the worker'),
         timeoutMs: config.sis.requestTimeoutMs,
         limit: new SisRequestSlots(this.db, config.schoolId, config.sis.maxConcurrentRequests).run,
+        observe: sisRequestMetrics(config.schoolId),
       });
       this.clients.set(version, client);
     }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CoursesTable, Database } from '../db/database';
 import { inResumableParts } from './resumable-parts';
 import type { SchoolContext, SchoolContexts } from './school-context';
@@ -73,17 +73,25 @@ export async function countSyncedSections(
 export function syncSectionBatch(
   db: Kysely<Database>,
   schools: SchoolContexts,
+  recordType: 'class_sessions' | 'course_members',
   input: SectionBatchInput,
-  work: (context: SchoolContext, sections: SyncedSection[], part: number) => Promise<void>,
+  work: (
+    context: SchoolContext,
+    sections: SyncedSection[],
+    part: number,
+    markDone: (trx: Transaction<Database>) => Promise<void>,
+  ) => Promise<void>,
 ): Promise<number> {
   return withSisFailures(async () => {
     const context = await schools.forRun(input.syncRunId);
     const sections = await sectionBatch(db, input);
     await inResumableParts(
+      db,
+      { syncRunId: input.syncRunId, work: `${recordType} batch ${input.batch}` },
       sections,
       (section) => section.sis_key,
       SECTIONS_PER_PART,
-      (part, index) => work(context, part, index),
+      (part, index, markDone) => work(context, part, index, markDone),
     );
     return sections.length;
   });

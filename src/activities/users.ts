@@ -20,6 +20,7 @@ import {
   type RunTarget,
 } from '../db/run-bookkeeping';
 import { recordListingPage } from '../db/listing-pages';
+import { recordSisClock } from '../db/sync-watermarks';
 import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
 import { quarantineIssue } from './quarantine-issue';
 import type { SchoolContexts } from './school-context';
@@ -58,8 +59,10 @@ async function fetchList(
   campusId: string,
   page: number,
   pageSize: number,
+  modifiedSince: string | undefined,
 ) {
-  if (list === 'students') return sis.getStudents(campusId, page, pageSize);
+  // The one listing the contract lets ask for changes only; the others are small and read whole.
+  if (list === 'students') return sis.getStudents(campusId, page, pageSize, modifiedSince);
   if (list === 'users') return sis.getUsers(campusId, page, pageSize);
   return sis.getInstructors(campusId, page, pageSize);
 }
@@ -165,14 +168,16 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
       page: number;
     }): Promise<UsersPageResult> {
       return withSisFailures(async () => {
-        const { config, sis, dryRun, target: run } = await schools.forRun(input.syncRunId);
+        const { config, sis, dryRun, target: run, modifiedSince } = await schools.forRun(input.syncRunId);
         const listing: Page<unknown> = await fetchList(
           sis,
           input.list,
           config.campusId,
           input.page,
           config.sis.pageSize,
+          modifiedSince,
         );
+        if (input.page === 1) await recordSisClock(db, input.syncRunId, listing.serverTime);
         const counts = emptyCounts<'users'>();
         counts.fetched = listing.items.length + listing.rejected.length;
         counts.failed = listing.rejected.length;

@@ -12,6 +12,7 @@ import {
   SisTransientError,
 } from './errors';
 import { isOpenCircuit, sisRequestPolicy } from './request-policy';
+import { outcomeOf, type SisRequestObserver, type SisRequestOutcome } from './request-observer';
 import * as schema from './schemas';
 
 /**
@@ -30,6 +31,8 @@ export interface CampusCloudClientOptions {
   limit: RequestSlots;
   /** Tries per request before the error reaches Temporal (request-policy.ts); tests set fewer. */
   tries?: number;
+  /** Told of every exchange with the SIS and every request the circuit breaker refuses (metrics). */
+  observe?: SisRequestObserver;
 }
 
 /** A list page: valid items, and the items that failed validation (quarantined by the caller). */
@@ -39,6 +42,20 @@ export interface Page<T> {
   page: number;
   pageSize: number;
   totalCount: number;
+  /** The SIS's clock when it answered (its HTTP `Date` header, ISO 8601), when it sent one. */
+  serverTime?: string;
+}
+
+/** An answer's body, and the SIS's clock from its `Date` header. */
+interface Answer {
+  body: unknown;
+  serverTime: string | undefined;
+}
+
+function serverTimeOf(response: Response): string | undefined {
+  const header = response.headers.get('Date');
+  const time = header === null ? Number.NaN : Date.parse(header);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -78,9 +95,13 @@ export class CampusCloudClient {
 
   private async authenticate(): Promise<string> {
     try {
-      const body = await this.http
-        .post('Authenticate', { json: { username: this.options.username, password: this.options.password } })
-        .json();
+      const body = await this.exchange('Authenticate', () =>
+        this.http
+          .post('Authenticate', {
+            json: { username: this.options.username, password: this.options.password },
+          })
+          .json(),
+      );
       const parsed = schema.authResponse.parse(body);
       // Refresh a little early so a long page never starts with a token about to expire.
       this.token = { value: parsed.token, expiresAt: Date.now() + parsed.expiresIn * 1000 * 0.9 };
@@ -138,6 +159,10 @@ export class CampusCloudClient {
   }
 
   private async send(endpoint: string, init: Options): Promise<unknown> {
+    return (await this.sendForAnswer(endpoint, init)).body;
+  }
+
+  private async sendForAnswer(endpoint: string, init: Options): Promise<Answer> {
     try {
       // Each try takes one of the school's request slots; the waits between tries (a Retry-After,
       // a backoff) hold none, so one rate-limited request does not hold up the school's others.
@@ -156,15 +181,37 @@ export class CampusCloudClient {
       );
     } catch (err) {
       if (!isOpenCircuit(err)) throw err;
+      this.options.observe?.({ endpoint, outcome: 'circuit_open' });
       throw new SisTransientError(
         `${endpoint}: the SIS failed nearly every recent request; not asking again for a few seconds`,
       );
     }
   }
 
-  private async sendAuthenticated(endpoint: string, init: Options): Promise<unknown> {
+  /** One HTTP exchange with the SIS, reported to the observer with its outcome and duration. */
+  private async exchange<T>(endpoint: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const report = (outcome: SisRequestOutcome) =>
+      this.options.observe?.({ endpoint, outcome, seconds: (performance.now() - started) / 1000 });
+    try {
+      const result = await call();
+      report('ok');
+      return result;
+    } catch (err) {
+      report(outcomeOf(err));
+      throw err;
+    }
+  }
+
+  private async sendAuthenticated(endpoint: string, init: Options): Promise<Answer> {
     const request = (token: string) =>
-      this.http(endpoint, { ...init, headers: { Authorization: `Bearer ${token}` } }).json();
+      this.exchange(endpoint, async (): Promise<Answer> => {
+        const response = await this.http(endpoint, {
+          ...init,
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        return { body: await response.json(), serverTime: serverTimeOf(response) };
+      });
     try {
       return await request(await this.bearer());
     } catch (err) {
@@ -190,12 +237,19 @@ export class CampusCloudClient {
     item: T,
     idField: string,
   ): Promise<Page<z.infer<T>>> {
-    const raw = await this.send(endpoint, { method: 'get', searchParams: definedOnly(query) });
-    const envelope = schema.pageEnvelope.safeParse(raw);
+    const { body, serverTime } = await this.sendForAnswer(endpoint, {
+      method: 'get',
+      searchParams: definedOnly(query),
+    });
+    const envelope = schema.pageEnvelope.safeParse(body);
     if (!envelope.success) {
       throw new SisTransientError(`${endpoint}: malformed page envelope (${describeIssues(envelope.error)})`);
     }
-    return { ...envelope.data, ...validateItems(endpoint, envelope.data.data, item, idField) };
+    return {
+      ...envelope.data,
+      ...validateItems(endpoint, envelope.data.data, item, idField),
+      ...(serverTime ? { serverTime } : {}),
+    };
   }
 
   // ---- endpoints --------------------------------------------------------------------------------

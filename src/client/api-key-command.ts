@@ -1,11 +1,13 @@
 /**
  * `npm run cli -- api-key create --school <id> [--label <text>]` prints a new key once;
- * `npm run cli -- api-key revoke --id <id>` revokes one. Only the key's sha256 is stored.
+ * `npm run cli -- api-key revoke --id <id>` revokes one; `api-key list [--school <id>]` lists them
+ * (never a key nor its hash). Only the key's sha256 is stored.
  */
 import { Command } from 'commander';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
-import { createApiKey, revokeApiKey } from '../accounts/api-keys';
+import { createApiKey, listApiKeys, revokeApiKey } from '../accounts/api-keys';
+import { formatTable, listTime } from './table';
 
 async function withDb<T>(body: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const db = createDb();
@@ -48,6 +50,31 @@ export function apiKeyCommand(): Command {
       await withDb(async (db) => {
         const revoked = await revokeApiKey(db, options.id);
         console.log(revoked ? `Revoked API key ${options.id}.` : `No active API key ${options.id}.`);
+      });
+    });
+  apiKey
+    .command('list')
+    .description('list API keys: id, school, label, created, last used, revoked (never the key)')
+    .option('-s, --school <id>', 'only this school')
+    .option('--json', 'print as JSON')
+    .action(async (options: { school?: string; json?: boolean }) => {
+      await withDb(async (db) => {
+        const keys = await listApiKeys(db, options.school);
+        if (options.json) return console.log(JSON.stringify(keys, null, 2));
+        if (!keys.length) return console.log('No API keys.');
+        console.log(
+          formatTable(
+            ['id', 'school', 'label', 'created', 'last used', 'state'],
+            keys.map((key) => [
+              key.id,
+              key.schoolId,
+              key.label || '-',
+              listTime(key.createdAt),
+              listTime(key.lastUsedAt),
+              key.revokedAt ? `revoked ${listTime(key.revokedAt)}` : 'active',
+            ]),
+          ),
+        );
       });
     });
   return apiKey;

@@ -26,8 +26,10 @@ import {
 } from '../temporal/connection';
 import { createWorker } from '../workers/create-worker';
 import { EnablementDryRunWorkflow } from '../workflows/enablement-dry-run';
+import { schoolSearchAttributes } from '../workflows/search-attributes';
 import { rootCause } from '../workflows/sync';
 import { buildDryRunReport, renderDryRunMarkdown } from './dry-run-report';
+import { ensureSearchAttributes } from './search-attributes';
 
 const options = new Command('npm run dry-run --')
   .description(
@@ -85,10 +87,12 @@ async function main(): Promise<number> {
     console.log(
       `Dry run of ${config.schoolId} against ${config.sis.baseUrl} (${config.environment})\n  ${link}`,
     );
+    await ensureSearchAttributes(client);
     const handle = await client.workflow.start(EnablementDryRunWorkflow, {
       taskQueue,
       workflowId,
       args: [{ config }],
+      typedSearchAttributes: schoolSearchAttributes(config.schoolId),
     });
     const result = handle.result();
     let done = false;

@@ -39,7 +39,7 @@ export function formatStatus(status: SchoolStatus, workflowLink: (workflowId: st
       : '…';
     lines.push(
       '',
-      `Run ${run.id}: ${run.status}, started ${run.startedAt}, ${seconds} s`,
+      `Run ${run.id}${run.mode ? ` (${run.mode})` : ''}: ${run.status}, started ${run.startedAt}, ${seconds} s`,
       `  ${workflowLink(run.workflowId)}`,
     );
     if (run.message) lines.push(`  ${run.message}`);

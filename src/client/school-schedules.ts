@@ -14,14 +14,22 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { SchoolConfig } from '../config/school-config';
 import type { Database } from '../db/database';
+import { durationMs } from '../config/durations';
+import { scheduleOffsetMs } from '../coursekey/schedule-offset';
 import { TASK_QUEUE } from '../temporal/connection';
 import { scheduleId } from '../temporal/schedules';
+import { schoolSearchAttributes } from '../workflows/search-attributes';
 import type { SyncWorkflow } from '../workflows/sync';
+import { ensureSearchAttributes } from './search-attributes';
 
 function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptions {
+  const { interval } = config.schedule;
   return {
     scheduleId: scheduleId(config.schoolId),
-    spec: { intervals: [{ every: config.schedule.interval as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` }] },
+    // Each school at its own stable point of the interval, so hundreds of schools do not all start at :00.
+    spec: {
+      intervals: [{ every: durationMs(interval), offset: scheduleOffsetMs(config.schoolId, interval) }],
+    },
     action: {
       type: 'startWorkflow',
       workflowType: 'SyncWorkflow' satisfies (typeof SyncWorkflow)['name'],
@@ -29,6 +37,7 @@ function scheduleOptions(config: SchoolConfig, taskQueue: string): ScheduleOptio
       workflowId: `sync:${config.schoolId}`,
       taskQueue,
       args: [{ schoolId: config.schoolId }],
+      typedSearchAttributes: schoolSearchAttributes(config.schoolId),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: config.schedule.catchupWindow as '1m' },
     memo: { schoolName: config.name, environment: config.environment },
@@ -62,7 +71,11 @@ export async function storeSchoolConfig(db: Kysely<Database>, config: SchoolConf
     .execute();
 }
 
-/** Idempotent: enabling again updates the stored configuration and the schedule in place. */
+/**
+ * Idempotent: enabling again updates the stored configuration and the schedule in place. A school
+ * disabled by `school disable` is enabled again: its paused schedule resumes (unless `paused`), and
+ * only then is it marked enabled, so a failure leaves it disabled and enabling again retries.
+ */
 export async function enableSchool(
   db: Kysely<Database>,
   client: Client,
@@ -70,6 +83,14 @@ export async function enableSchool(
   options: { taskQueue?: string; paused?: boolean } = {},
 ): Promise<{ scheduleId: string; created: boolean }> {
   await storeSchoolConfig(db, config);
+  await ensureSearchAttributes(client);
+  const { disabled_at: disabledAt } = await db
+    .selectFrom('schools')
+    .select('disabled_at')
+    .where('id', '=', config.schoolId)
+    .executeTakeFirstOrThrow();
+  const markEnabled = () =>
+    db.updateTable('schools').set({ disabled_at: null }).where('id', '=', config.schoolId).execute();
 
   const schedule = scheduleOptions(config, options.taskQueue ?? TASK_QUEUE);
   const handle = client.schedule.getHandle(schedule.scheduleId);
@@ -80,12 +101,17 @@ export async function enableSchool(
       action: schedule.action as never,
       policies: schedule.policies,
     }));
+    if (disabledAt) {
+      if (!options.paused) await handle.unpause('enabled again');
+      await markEnabled();
+    }
     return { scheduleId: schedule.scheduleId, created: false };
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }
   try {
     await client.schedule.create({ ...schedule, state: { paused: options.paused ?? false } });
+    if (disabledAt) await markEnabled();
     return { scheduleId: schedule.scheduleId, created: true };
   } catch (err) {
     // Enabled at the same moment elsewhere: theirs exists now, so update it like any other.

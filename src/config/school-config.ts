@@ -9,7 +9,36 @@ import { z } from 'zod';
 const ianaZone = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, {
   message: 'not an IANA time zone; use a name such as "America/New_York"',
 });
+/** The simulator and the demo run on this machine; every real SIS is reached over the network. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * The service account's password and every student record travel over this URL: https only, except
+ * for http on a loopback host (the simulator, the demo).
+ */
+const sisBaseUrl = z
+  .url({ message: 'must be the Campus Cloud API base URL, e.g. "https://sis.example.edu/api"' })
+  .refine(
+    (url) => {
+      const { protocol, hostname } = new URL(url);
+      return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
+    },
+    {
+      message:
+        'must use https (the SIS credentials and student data travel over it): write "https://..."; http is accepted only for a loopback host (127.0.0.1, localhost, [::1]) such as the simulator',
+    },
+  );
+
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'use a duration such as "1h", "30m" or "90s"');
+
+const durationUnits = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "90s" -> 90000: a duration as the configuration writes it (see `duration`), in milliseconds. */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not a duration such as "1h", "30m" or "90s"`);
+  return Number(match[1]) * durationUnits[match[2] as keyof typeof durationUnits];
+}
 
 const window = z.strictObject({
   beforeMinutes: z.number().int().min(0).max(240),
@@ -55,9 +84,7 @@ export const schoolConfigSchema = z
     timeZone: ianaZone,
     environment: z.enum(['test', 'production']),
     sis: z.strictObject({
-      baseUrl: z.url({
-        message: 'must be the Campus Cloud API base URL, e.g. "https://sis.example.edu/api"',
-      }),
+      baseUrl: sisBaseUrl,
       credentials,
       maxConcurrentRequests: z.number().int().min(1).max(64).default(8),
       requestTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),
@@ -80,7 +107,15 @@ export const schoolConfigSchema = z
       })
       .prefault({}),
     schedule: z
-      .strictObject({ interval: duration.default('1h'), catchupWindow: duration.default('10m') })
+      .strictObject({
+        interval: duration.default('1h'),
+        catchupWindow: duration.default('10m'),
+        /**
+         * How often a run is a full reconciliation (everything read again); the runs between read
+         * only what the SIS marks modified since the last run. "0s": every run is a full one.
+         */
+        fullSyncEvery: duration.default('1d'),
+      })
       .prefault({}),
     posting: z
       .strictObject({

@@ -85,7 +85,7 @@ function settingsList(settings: Record<string, unknown> | null): SafeHtml {
   </dl>`;
 }
 
-export function courseDetailsBody(course: CourseDetails, timeZone: string): SafeHtml {
+export function courseDetailsBody(schoolId: string, course: CourseDetails, timeZone: string): SafeHtml {
   const students = course.members.filter((m) => m.role === 'student');
   const withoutEmail = course.members.filter((m) => m.active && !m.email);
   const since = Date.now() - RECENT_DAYS * 86_400_000;
@@ -189,7 +189,16 @@ export function courseDetailsBody(course: CourseDetails, timeZone: string): Safe
                 ${course.members.map(
                   (m) =>
                     html`<tr data-member="${m.userSisKey}">
-                      <td>${m.name}</td>
+                      <td>
+                        ${
+                          m.userActive === null
+                            ? m.name
+                            : html`<a
+                                href="${schoolPath(schoolId, `/students/${encodeURIComponent(m.userSisKey)}`)}"
+                                >${m.name}</a
+                              >`
+                        }
+                      </td>
                       <td>${m.role}</td>
                       <td>${m.email ?? html`<span class="pill warning">no email</span>`}</td>
                       <td>${m.sisStatus}</td>

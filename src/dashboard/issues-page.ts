@@ -1,14 +1,46 @@
-/** Issues: filterable, open first, resolved ones kept; each with its record, rule and fix. */
+/**
+ * Issues: filterable, open first, resolved ones kept; each with its record (linked to its course
+ * or user page), rule and fix; the filtered list and the users without email as CSV downloads.
+ */
 import { recordTypes } from '../coursekey/record-types';
 import { formatTime, recordTypeLabels } from './display-format';
 import { html, type SafeHtml } from './html';
+import { schoolPath } from './layout';
 import { ISSUE_PAGE_SIZE, type IssueFilter, type IssueRow } from '../read-model/issue-list';
 
 function option(value: string, label: string, selected: string | undefined): SafeHtml {
   return html`<option value="${value}" ${value === (selected ?? '') ? html`selected` : ''}>${label}</option>`;
 }
 
+/** The filter as a query string, e.g. `?state=open&q=ACC101`, for the CSV of what the page lists. */
+export function issueFilterQuery(filter: IssueFilter): string {
+  const params = new URLSearchParams({ state: filter.state });
+  if (filter.severity) params.set('severity', filter.severity);
+  if (filter.recordType) params.set('type', filter.recordType);
+  if (filter.text) params.set('q', filter.text);
+  return `?${params.toString()}`;
+}
+
+/** Where an issue's record is explained: its course's page, or the user's in the student lookup. */
+function recordLink(schoolId: string, issue: IssueRow): SafeHtml {
+  if (issue.course)
+    return html`<a
+        href="${schoolPath(schoolId, `/courses/${encodeURIComponent(issue.course.sisKey)}`)}"
+        data-issue-course="${issue.course.sisKey}"
+        >${issue.course.sectionCode}</a
+      >
+      <div class="stat-note">${issue.course.title}</div>`;
+  if (issue.recordType === 'users' && issue.sisKey !== '*')
+    return html`<a
+      href="${schoolPath(schoolId, `/students/${encodeURIComponent(issue.sisKey)}`)}"
+      data-issue-user
+      >in student lookup</a
+    >`;
+  return html``;
+}
+
 export function issuesBody(input: {
+  schoolId: string;
   filter: IssueFilter;
   issues: IssueRow[];
   total: number;
@@ -52,6 +84,20 @@ export function issuesBody(input: {
       </div>
       <div><button class="primary" type="submit">Filter</button></div>
     </form>
+    <p class="downloads">
+      <a
+        href="${schoolPath(input.schoolId, `/issues.csv${issueFilterQuery(filter)}`)}"
+        download
+        data-csv="issues"
+        >Download these issues (CSV)</a
+      >
+      <a
+        href="${schoolPath(input.schoolId, '/users-without-email.csv')}"
+        download
+        data-csv="users-without-email"
+        >Download the users without email (CSV)</a
+      >
+    </p>
     <div class="card">
       <p class="stat-note" data-issue-total="${input.total}">
         ${input.total}
@@ -80,6 +126,7 @@ export function issuesBody(input: {
                         ${recordTypeLabels[issue.recordType as keyof typeof recordTypeLabels] ?? issue.recordType}<br /><code
                           >${issue.sisKey}</code
                         >
+                        ${recordLink(input.schoolId, issue)}
                       </td>
                       <td><code>${issue.rule}</code></td>
                       <td>${issue.message}</td>

@@ -1,14 +1,19 @@
-/** The page shell every dashboard page shares: header with the signed-in admin, school tabs. */
+/**
+ * The page shell every dashboard page shares: header with the signed-in admin, school tabs (both
+ * wrap on a phone), and a school's banner (held deactivations) above the page.
+ */
 import type { Admin } from '../accounts/admin-accounts';
 import { html, type SafeHtml } from './html';
 
-export type Tab = 'overview' | 'runs' | 'issues' | 'courses';
+export type Tab = 'overview' | 'runs' | 'posting' | 'issues' | 'courses' | 'students';
 
 const tabs: { tab: Tab; label: string; path: string }[] = [
   { tab: 'overview', label: 'Overview', path: '' },
   { tab: 'runs', label: 'Run history', path: '/runs' },
+  { tab: 'posting', label: 'Posting history', path: '/posting' },
   { tab: 'issues', label: 'Issues', path: '/issues' },
   { tab: 'courses', label: 'Course lookup', path: '/courses' },
+  { tab: 'students', label: 'Student lookup', path: '/students' },
 ];
 
 export function schoolPath(schoolId: string, path = ''): string {
@@ -21,6 +26,7 @@ export function page(input: {
   session?: { admin: Admin; csrfToken: string };
   school?: { id: string; name: string };
   tab?: Tab;
+  banner?: SafeHtml | undefined;
 }): string {
   const { session, school } = input;
   return html`<!doctype html>
@@ -59,7 +65,7 @@ export function page(input: {
             )}
           </nav>`
         }
-        <main>${input.body}</main>
+        <main>${input.banner}${input.body}</main>
       </body>
     </html>`.value;
 }

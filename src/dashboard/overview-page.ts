@@ -205,7 +205,7 @@ function recentRunsCard(insights: SchoolInsights): SafeHtml {
   </div>`;
 }
 
-function dataOutCard(dataOut: AttendanceOut | null, timeZone: string): SafeHtml {
+function dataOutCard(schoolId: string, dataOut: AttendanceOut | null, timeZone: string): SafeHtml {
   if (!dataOut)
     return html`<div class="card" data-out>
       <h2>Data out: attendance posted to the SIS</h2>
@@ -232,6 +232,9 @@ function dataOutCard(dataOut: AttendanceOut | null, timeZone: string): SafeHtml 
         <div class="stat" data-out-ldaupdates>${formatCount(dataOut.ldaUpdates)}</div>
       </div>
     </div>
+    <p class="stat-note">
+      <a href="${schoolPath(schoolId, '/posting')}">Posting history, run by run →</a>
+    </p>
     <p class="stat-note">
       ${formatCount(dataOut.standingRejections)} record(s) stand rejected by the SIS. A rejected record is
       sent again once its minutes change in CourseKey; until then it is not retried.
@@ -273,5 +276,5 @@ export function overviewBody(insights: SchoolInsights, runLink: (workflowId: str
     </p>
     <div class="grid">${scheduleCard(insights)}${lastRunCard(insights, runLink)}${issuesCard(insights)}</div>
     ${recordsCard(insights)} ${latestRunCountsCard(insights)} ${recentRunsCard(insights)}
-    ${dataOutCard(insights.dataOut, school.timeZone)}`;
+    ${dataOutCard(school.id, insights.dataOut, school.timeZone)}`;
 }

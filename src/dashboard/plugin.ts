@@ -8,8 +8,10 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { registerInsightsJson } from '../api/insights-json';
 import type { InsightsApiOptions } from '../api/insights-routes';
+import { registerCsvExports } from './csv-exports';
 import { loadSession, requireSchoolAccess, requireSignIn, SESSION_JSON_BASE } from './request-guards';
 import { schoolData } from '../read-model/school-data';
+import { FLEET_PATH, fleetPageHandler } from './fleet-page';
 import { registerSchoolPages } from './school-pages';
 import { registerSignInRoutes } from './sign-in-routes';
 import { dashboardCss } from './styles';
@@ -48,7 +50,15 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardOp
 
   const data = schoolData(options.db, options.temporal);
   registerSignInRoutes(app, options.db);
-  registerSchoolPages(app, { db: options.db, data, temporalUiUrl: options.temporalUiUrl });
+  const fleetPage = fleetPageHandler(options);
+  app.get(FLEET_PATH, { preHandler: requireSignIn }, fleetPage);
+  registerSchoolPages(app, {
+    db: options.db,
+    data,
+    temporalUiUrl: options.temporalUiUrl,
+    staffHome: fleetPage,
+  });
+  registerCsvExports(app, data);
   registerInsightsJson(app, {
     data,
     temporalUiUrl: options.temporalUiUrl,

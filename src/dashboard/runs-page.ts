@@ -47,6 +47,7 @@ export function runsBody(status: SchoolStatus, runLink: (workflowId: string) => 
                   <tr>
                     <th>Started</th>
                     <th>Status</th>
+                    <th>Scope</th>
                     <th class="num">Duration</th>
                     <th class="num">Fetched</th>
                     <th class="num">Created</th>
@@ -66,6 +67,7 @@ export function runsBody(status: SchoolStatus, runLink: (workflowId: string) => 
                           ${statusPill(run.status)}${run.message && html`<div class="stat-note">${run.message}</div>`}
                           ${skippedNotes(run.counts)}
                         </td>
+                        <td>${run.mode ?? ''}</td>
                         <td class="num">${formatDuration(durationSeconds(run.startedAt, run.finishedAt))}</td>
                         ${(
                           ['fetched', 'created', 'updated', 'deactivated', 'failed', 'skipped'] as const

@@ -1,13 +1,16 @@
-/** Sign-in and sign-out. Failed sign-ins are counted; too many in a row are refused for a while. */
+/**
+ * Sign-in and sign-out. Failed sign-ins are counted per (account, client address); too many are
+ * refused for a while (accounts/sign-in-throttle). A password hashed at an older cost is rehashed.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
-import { findAdminByEmail, normalizeEmail } from '../accounts/admin-accounts';
+import { checkAdminPassword, findAdminByEmail, normalizeEmail } from '../accounts/admin-accounts';
 import { closeSession, openSession, randomToken } from './admin-sessions';
 import { page } from './layout';
-import { verifyDecoy, verifyPassword } from '../accounts/password';
+import { verifyDecoy } from '../accounts/password';
 import { cookieOptions, isGenuineForm, refuse, safeNext, SESSION_COOKIE } from './request-guards';
-import { clearSignInFailures, recordSignInFailure, signInWaitSeconds } from './sign-in-throttle';
+import { clearSignInFailures, recordSignInFailure, signInWaitSeconds } from '../accounts/sign-in-throttle';
 import { signInBody } from './simple-pages';
 
 /** Before there is a session, the sign-in form's CSRF token is a cookie the form must echo. */
@@ -56,7 +59,7 @@ export function registerSignInRoutes(app: FastifyInstance, db: Kysely<Database>)
     }
 
     const admin = await findAdminByEmail(db, email);
-    const valid = admin ? await verifyPassword(password, admin.passwordHash) : await verifyDecoy(password);
+    const valid = admin ? await checkAdminPassword(db, admin, password) : await verifyDecoy(password);
     if (!admin || !valid) {
       await recordSignInFailure(db, email, request.ip);
       return reply
@@ -70,7 +73,7 @@ export function registerSignInRoutes(app: FastifyInstance, db: Kysely<Database>)
         );
     }
 
-    await clearSignInFailures(db, email);
+    await clearSignInFailures(db, email, request.ip);
     const session = await openSession(db, admin.id);
     reply.clearCookie(SIGN_IN_COOKIE, cookieOptions(request));
     reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(request, session.expiresAt));

@@ -1,5 +1,4 @@
 /** The pages with little to them: sign-in, the school list, and refusals. */
-import type { Admin } from '../accounts/admin-accounts';
 import { html, type SafeHtml } from './html';
 import { schoolPath } from './layout';
 
@@ -32,11 +31,10 @@ export function signInBody(input: {
   </div>`;
 }
 
-export function schoolListBody(admin: Admin, schools: { id: string; name: string }[]): SafeHtml {
+/** A school admin's schools (integration staff start at the fleet page instead). */
+export function schoolListBody(schools: { id: string; name: string }[]): SafeHtml {
   return html`<h1>Schools</h1>
-    <p class="sub">
-      ${admin.isStaff ? 'As integration staff you see every enabled school.' : 'The schools you administer.'}
-    </p>
+    <p class="sub">The schools you administer.</p>
     <div class="card">
       ${
         schools.length === 0

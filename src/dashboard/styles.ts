@@ -60,5 +60,24 @@ dl.facts dd { margin: 0; }
 .legend .deactivated { --swatch: #d97706; } .legend .failed { --swatch: #dc2626; }
 .legend .active { --swatch: #2563eb; } .legend .inactive { --swatch: #cbd5e1; }
 .legend .duration { --swatch: #6366f1; }
-code { font-size: 13px; background: #f3f4f6; padding: 1px 5px; border-radius: 4px; }
+code { font-size: 13px; background: #f3f4f6; padding: 1px 5px; border-radius: 4px; overflow-wrap: anywhere; }
+.banner { border: 1px solid #f59e0b; background: #fffbeb; color: #78350f; border-radius: 10px; padding: 12px 16px; margin-bottom: 16px; }
+.banner ul { margin: 6px 0; padding-left: 20px; }
+.banner p { margin: 6px 0 0; }
+.downloads { display: flex; gap: 14px; flex-wrap: wrap; font-size: 14px; margin: 0 0 12px; }
+/* A wide table scrolls inside its card, never the page. */
+.card { overflow-x: auto; }
+/* Phones: the header and the tabs wrap instead of running off the screen. */
+header.top { flex-wrap: wrap; }
+nav.tabs { flex-wrap: wrap; }
+@media (max-width: 640px) {
+  header.top { padding: 8px 12px; gap: 6px 12px; }
+  header.top .who { margin-left: 0; flex-wrap: wrap; overflow-wrap: anywhere; }
+  nav.tabs { padding: 0 8px; }
+  nav.tabs a { padding: 8px 8px; }
+  main { padding: 14px 12px; }
+  .grid { grid-template-columns: 1fr; }
+  dl.facts { grid-template-columns: 1fr; }
+  form.filters > div, form.filters input, form.filters select { max-width: 100%; }
+}
 `;

@@ -79,8 +79,10 @@ export async function journalSisAnswers(
   schoolId: string,
   syncRunId: string,
   answers: SisAnswer[],
+  /** The records the call sent, answered or not: the run's posting history counts them. */
+  sent: number,
 ): Promise<string | null> {
-  if (answers.length === 0) return null;
+  if (sent === 0) return null;
   // Positional tuples: a third of the JSON that objects would take.
   const entries = answers.map(({ record: r, status, message, attendanceId }) => [
     r.courseKey,
@@ -95,7 +97,7 @@ export async function journalSisAnswers(
   ]);
   const row = await db
     .insertInto('attendance_answer_journal')
-    .values({ school_id: schoolId, sync_run_id: syncRunId, answers: JSON.stringify(entries) })
+    .values({ school_id: schoolId, sync_run_id: syncRunId, answers: JSON.stringify(entries), sent })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -103,8 +105,9 @@ export async function journalSisAnswers(
 
 /**
  * Files journalled answers in the ledger, oldest first, each in one statement that also deletes its
- * journal row: an answer is in the journal or in the ledger, never lost between. Without an id,
- * every journal row of the school (left by an attempt that died) is filed.
+ * journal row and adds the call to its run's posting counts: an answer is in the journal or in the
+ * ledger (and counted), never lost between nor counted twice. Without an id, every journal row of
+ * the school (left by an attempt that died) is filed.
  */
 export async function moveJournalToLedger(db: Kysely<Database>, schoolId: string, journalId?: string) {
   const ids =
@@ -120,7 +123,18 @@ export async function moveJournalToLedger(db: Kysely<Database>, schoolId: string
         ).map((row) => row.id);
   for (const id of ids) {
     await sql`
-      WITH moved AS (DELETE FROM attendance_answer_journal WHERE id = ${id} RETURNING *)
+      WITH moved AS (DELETE FROM attendance_answer_journal WHERE id = ${id} RETURNING *),
+      counted AS (
+        INSERT INTO attendance_posting_counts (sync_run_id, school_id, sent, accepted, rejected)
+        SELECT moved.sync_run_id, moved.school_id, coalesce(moved.sent, json_array_length(moved.answers)),
+          (SELECT count(*) FROM json_array_elements(moved.answers) e WHERE e->>6 = 'accepted'),
+          (SELECT count(*) FROM json_array_elements(moved.answers) e WHERE e->>6 = 'rejected')
+        FROM moved WHERE moved.sync_run_id IS NOT NULL
+        ON CONFLICT (sync_run_id) DO UPDATE SET
+          sent = attendance_posting_counts.sent + excluded.sent,
+          accepted = attendance_posting_counts.accepted + excluded.accepted,
+          rejected = attendance_posting_counts.rejected + excluded.rejected
+      )
       INSERT INTO attendance_ledger (school_id, course_sis_key, student_sis_id, attendance_date, type,
         attended_minutes, absent_minutes, status, sis_message, sis_attendance_id, sync_run_id)
       SELECT moved.school_id, a.course_sis_key, a.student_sis_id, a.attendance_date, a.type,
@@ -180,7 +194,10 @@ export async function dueLastDates(
   return rows;
 }
 
-/** Stores the LDAs the SIS took: one array parameter per column (unnest), not three per row. */
+/**
+ * Stores the LDAs the SIS took, counted in the run's posting counts in the same statement: one
+ * array parameter per column (unnest), not three per row.
+ */
 export async function recordPostedLastDates(
   db: Kysely<Database>,
   schoolId: string,
@@ -189,6 +206,12 @@ export async function recordPostedLastDates(
 ): Promise<void> {
   if (posted.length === 0) return;
   await sql`
+    WITH counted AS (
+      INSERT INTO attendance_posting_counts (sync_run_id, school_id, last_dates)
+      VALUES (${syncRunId}::bigint, ${schoolId}, ${posted.length})
+      ON CONFLICT (sync_run_id) DO UPDATE SET
+        last_dates = attendance_posting_counts.last_dates + excluded.last_dates
+    )
     INSERT INTO lda_ledger (school_id, course_sis_key, student_sis_id, last_date_attended, sync_run_id)
     SELECT ${schoolId}, l.course_sis_key, l.student_sis_id, l.last_date_attended, ${syncRunId}::bigint
     FROM unnest(

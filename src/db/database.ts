@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { AttendanceType } from '../coursekey/attendance-minutes';
 import type { RecordType } from '../coursekey/record-types';
+import type { AlertState } from '../coursekey/school-health';
 import type { SkipCounts } from '../coursekey/skip-reasons';
 
 type CreatedAt = ColumnType<Date, never, never>;
@@ -17,6 +18,8 @@ export interface SchoolsTable {
   environment: 'test' | 'production';
   sis_base_url: string;
   config: JSONColumnType<Record<string, unknown>>;
+  /** Set by `school disable`: the schedule is paused and no run syncs the school until it is enabled again. */
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -143,8 +146,27 @@ export interface SyncRunsTable {
   /** The configuration a dry run ran with (a dry-run school need not be enabled). */
   config: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   held_deactivations: JSONColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  /** Until when held deactivations wait for approval (schema/0013); null when nothing is held. */
+  held_until: Date | null;
   /** school_id of a real run (null for a dry run): the key to schools, which a dry run's school need not be in. */
   enabled_school_id: ColumnType<string | null, never, never>;
+  /** A real run's scope (schema/0014): everything, or what changed since `modified_since`. */
+  mode: SyncMode | null;
+  modified_since: Date | null;
+  /** The SIS's clock at the run's first answer of each listing, the earliest: the next watermark. */
+  sis_clock_at: Date | null;
+}
+
+export type SyncMode = 'full' | 'incremental';
+
+/** Per school: from when an incremental run reads, and when the last full run was (schema/0014). */
+export interface SyncWatermarksTable {
+  school_id: string;
+  modified_since: Date;
+  last_full_at: Date;
+  config_hash: string;
+  full_requested_at: Date | null;
+  updated_at: UpdatedAt;
 }
 
 export interface SyncRunCountsTable {
@@ -178,6 +200,21 @@ export interface SyncListingPagesTable {
   total_count: number;
   sis_ids: string[];
   unidentified: number;
+}
+
+/** The parts of an activity's work a run has committed (schema/0011). */
+export interface SyncPartsDoneTable {
+  sync_run_id: string;
+  work: string;
+  items_hash: string;
+  parts: number;
+}
+
+/** Catalog courses a run has fetched, as the SIS answered (schema/0011). */
+export interface SyncCatalogCoursesTable {
+  sync_run_id: string;
+  course_id: string;
+  course: JSONColumnType<Record<string, unknown>, string, string>;
 }
 
 export interface PendingDeactivationsTable {
@@ -215,6 +252,14 @@ export interface SyncIssuesTable {
   resolved_at: Date | null;
 }
 
+/** The fleet-health state last alerted for a school (schema/0015): alerts go out once per change. */
+export interface SchoolAlertStateTable {
+  school_id: string;
+  state: AlertState;
+  sync_run_id: string | null;
+  changed_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   schools: SchoolsTable;
   catalog_courses: CatalogCoursesTable;
@@ -224,10 +269,14 @@ export interface Database {
   course_members: CourseMembersTable;
   class_sessions: ClassSessionsTable;
   sync_runs: SyncRunsTable;
+  sync_watermarks: SyncWatermarksTable;
   sync_run_counts: SyncRunCountsTable;
   sync_seen: SyncSeenTable;
   sync_listing_pages: SyncListingPagesTable;
+  sync_parts_done: SyncPartsDoneTable;
+  sync_catalog_courses: SyncCatalogCoursesTable;
   sync_issues: SyncIssuesTable;
+  school_alert_state: SchoolAlertStateTable;
   admin_accounts: AdminAccountsTable;
   admin_account_schools: AdminAccountSchoolsTable;
   admin_sessions: AdminSessionsTable;
@@ -244,6 +293,7 @@ export interface Database {
   attendance_answer_journal: AttendanceAnswerJournalTable;
   lda_ledger: LdaLedgerTable;
   sis_request_slots: SisRequestSlotsTable;
+  attendance_posting_counts: AttendancePostingCountsTable;
 }
 
 export type CourseRow = Selectable<CoursesTable>;
@@ -290,6 +340,8 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: CreatedAt;
   revoked_at: Date | null;
+  /** When the key last authenticated a request, to the minute (schema/0012). */
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CheckInsTable {
@@ -365,7 +417,19 @@ export interface AttendanceAnswerJournalTable {
   sync_run_id: string | null;
   /** The answers as JSON tuples (json, not jsonb: written once, read once). */
   answers: ColumnType<unknown, string, never>;
+  /** The records the call sent, answered or not (schema/0013; null in older rows: the answers). */
+  sent: ColumnType<number | null, number | undefined, never>;
   written_at: CreatedAt;
+}
+
+/** What each run posted to the SIS (schema/0013), counted as answers are filed and LDAs recorded. */
+export interface AttendancePostingCountsTable {
+  sync_run_id: string;
+  school_id: string;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  last_dates: number;
 }
 
 export interface LdaLedgerTable {
@@ -378,7 +442,7 @@ export interface LdaLedgerTable {
 }
 
 /**
- * A school's SIS request slots (schema/0011): held while `holder` is set and `expires_at` is in
+ * A school's SIS request slots (schema/0016): held while `holder` is set and `expires_at` is in
  * the future (src/db/sis-request-slots.ts).
  */
 export interface SisRequestSlotsTable {

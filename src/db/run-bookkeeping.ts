@@ -200,6 +200,37 @@ export async function resolveIssuesNotSeenIn(db: Db, schoolId: string, syncRunId
   return Number(resolved.numUpdatedRows);
 }
 
+/**
+ * Marks a record an incremental run listed but did not read again (its SIS `modifiedAt` is before
+ * the watermark): present in the SIS, so not vanished, but nothing of it was checked this run.
+ */
+export const UNMODIFIED = { unmodified: true } as const;
+
+/**
+ * What an incremental run may resolve: the open issues of the records it read again (a user by its
+ * key; a section's own, its meetings' and its members' issues by the section key before the first
+ * ':') that it did not find again. The others wait for a full run.
+ */
+export async function resolveIssuesOfRecordsRead(
+  db: Db,
+  schoolId: string,
+  syncRunId: string,
+): Promise<number> {
+  const resolved = await sql`
+    UPDATE sync_issues i SET resolved_at = now()
+    WHERE i.school_id = ${schoolId} AND i.resolved_at IS NULL
+      AND (i.last_sync_run_id IS NULL OR i.last_sync_run_id != ${syncRunId})
+      AND EXISTS (
+        SELECT 1 FROM sync_seen s
+        WHERE s.sync_run_id = ${syncRunId}
+          AND (s.payload IS NULL OR NOT s.payload ? 'unmodified')
+          AND ((i.record_type = 'users' AND s.record_type = 'users' AND s.sis_key = i.sis_key)
+            OR (i.record_type IN ('courses', 'course_members', 'class_sessions') AND s.record_type = 'courses'
+              AND s.sis_key = split_part(i.sis_key, ':', 1))))
+  `.execute(db);
+  return Number(resolved.numAffectedRows ?? 0);
+}
+
 export async function runCounts(db: Kysely<Database>, syncRunId: string): Promise<RunCounts> {
   const [rows, reasons] = await Promise.all([
     db

@@ -10,6 +10,7 @@ import { courseKeyApi } from '../api/plugin';
 import { insightsApiPlugin } from '../api/insights-routes';
 import { dashboardPlugin } from '../dashboard/plugin';
 import type { Database } from '../db/database';
+import { httpMetrics } from '../metrics/http-metrics';
 
 export interface HttpServerDeps {
   db: Kysely<Database>;
@@ -21,6 +22,8 @@ export interface HttpServerDeps {
 
 export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, trustProxy: false });
+  // First, so every route's responses are counted; /metrics itself (METRICS_TOKEN when set).
+  httpMetrics(app);
   app.get('/healthz', async () => {
     await deps.db.selectFrom('schools').select('id').limit(1).execute();
     return { ok: true };

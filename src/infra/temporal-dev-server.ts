@@ -35,6 +35,8 @@ export async function startTemporalDevServer(options: {
     return { address, uiUrl, stop: async () => {} };
   }
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  // Every workflow of a school carries it (src/workflows/search-attributes.ts): registered at start.
+  args.push('--search-attribute', 'schoolId=Keyword');
   if (options.headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (options.dbFile) {

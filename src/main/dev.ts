@@ -36,6 +36,9 @@ import { createSimulator } from '../simulator/server';
 import { generateDataset } from '../simulator/generate';
 import { temporalConnectionOptions, temporalNamespace, workflowUrl } from '../temporal/connection';
 import { createWorker } from '../workers/create-worker';
+import { opsServerSettings, startOpsServer } from '../workers/ops-server';
+import { installTemporalRuntime } from '../workers/temporal-runtime';
+import { ensureFleetWatchSchedule } from '../workers/fleet-watch-schedule';
 import type { SyncWorkflow } from '../workflows/sync';
 
 const program = new Command('npm start')
@@ -52,7 +55,12 @@ const options = program.opts<{ config: string; once?: boolean }>();
 const log = (message: string) => console.log(`» ${message}`);
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const logger = new DefaultLogger('WARN');
+  const ops = opsServerSettings();
+  // With the worker's ops server (OPS_PORT, default 9464), the Temporal SDK's metrics too.
+  let sdkMetricsUrl: string | undefined;
+  if (ops) sdkMetricsUrl = await installTemporalRuntime({ logger });
+  else Runtime.install({ logger });
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => console.error(err));
@@ -110,11 +118,22 @@ async function main() {
       await workerDone;
     });
     log(`Worker polling task queue "${worker.options.taskQueue}"`);
+    if (ops) {
+      const opsServer = await startOpsServer({ ...ops, sdkMetricsUrl }).catch((err: Error) => {
+        log(`Worker metrics not served: ${err.message}`);
+        return undefined;
+      });
+      if (opsServer) {
+        stops.push(() => opsServer.close());
+        log(`Worker metrics (Prometheus) at ${opsServer.url}/metrics`);
+      }
+    }
 
     const connection = await Connection.connect(temporalConnectionOptions());
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: temporalNamespace() });
     const enabled = await enableSchool(db, client, config);
+    await ensureFleetWatchSchedule(client);
     log(
       `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
     );
@@ -122,7 +141,7 @@ async function main() {
     const http = await createHttpServer({ db, temporalUiUrl: uiUrl, temporal: client });
     const httpUrl = await http.listen({ host: '127.0.0.1', port: LOCAL_HTTP_PORT });
     stops.push(() => http.close());
-    log(`CourseKey API and Integrations Insight Dashboard at ${httpUrl}`);
+    log(`CourseKey API and Integrations Insight Dashboard at ${httpUrl} (its metrics at ${httpUrl}/metrics)`);
     const demoAdmin = await ensureDemoAdmin(db, config.schoolId);
     log(
       `Dashboard: ${httpUrl}/dashboard  sign in as ${demoAdmin.email} / ${demoAdmin.password} (new password each start)`,

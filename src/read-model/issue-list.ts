@@ -21,34 +21,51 @@ export interface IssueRow {
   firstSeenAt: string;
   lastSeenAt: string;
   resolvedAt: string | null;
+  /** The course the issue is about (a course's, its members' or sessions'), when it is in CourseKey. */
+  course: { sisKey: string; sectionCode: string; title: string } | null;
 }
 
 export const ISSUE_PAGE_SIZE = 200;
+
+/** Course members' and class sessions' SIS keys start with their course's: `<course>:...`. */
+const courseRecordTypes: RecordType[] = ['courses', 'course_members', 'class_sessions'];
 
 export async function listIssues(
   db: Kysely<Database>,
   schoolId: string,
   filter: IssueFilter,
+  limit = ISSUE_PAGE_SIZE,
 ): Promise<{ issues: IssueRow[]; total: number }> {
-  let query = db.selectFrom('sync_issues').where('school_id', '=', schoolId);
-  if (filter.state === 'open') query = query.where('resolved_at', 'is', null);
-  if (filter.state === 'resolved') query = query.where('resolved_at', 'is not', null);
-  if (filter.severity) query = query.where('severity', '=', filter.severity);
-  if (filter.recordType) query = query.where('record_type', '=', filter.recordType);
+  let query = db.selectFrom('sync_issues as i').where('i.school_id', '=', schoolId);
+  if (filter.state === 'open') query = query.where('i.resolved_at', 'is', null);
+  if (filter.state === 'resolved') query = query.where('i.resolved_at', 'is not', null);
+  if (filter.severity) query = query.where('i.severity', '=', filter.severity);
+  if (filter.recordType) query = query.where('i.record_type', '=', filter.recordType);
   if (filter.text) {
     const pattern = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>
-      eb.or([eb('sis_key', 'ilike', pattern), eb('rule', 'ilike', pattern), eb('message', 'ilike', pattern)]),
+      eb.or([
+        eb('i.sis_key', 'ilike', pattern),
+        eb('i.rule', 'ilike', pattern),
+        eb('i.message', 'ilike', pattern),
+      ]),
     );
   }
   const [rows, count] = await Promise.all([
     query
-      .selectAll()
-      .orderBy(sql`resolved_at IS NULL`, 'desc')
-      .orderBy(sql`CASE severity WHEN 'blocking' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END`)
-      .orderBy('last_seen_at', 'desc')
-      .orderBy('id')
-      .limit(ISSUE_PAGE_SIZE)
+      .leftJoin('courses as c', (join) =>
+        join
+          .onRef('c.school_id', '=', 'i.school_id')
+          .on('i.record_type', 'in', courseRecordTypes)
+          .on('c.sis_key', '=', sql<string>`split_part(i.sis_key, ':', 1)`),
+      )
+      .selectAll('i')
+      .select(['c.sis_key as course_sis_key', 'c.section_code', 'c.title'])
+      .orderBy(sql`i.resolved_at IS NULL`, 'desc')
+      .orderBy(sql`CASE i.severity WHEN 'blocking' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END`)
+      .orderBy('i.last_seen_at', 'desc')
+      .orderBy('i.id')
+      .limit(limit)
       .execute(),
     query.select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
@@ -64,6 +81,10 @@ export async function listIssues(
       firstSeenAt: row.first_seen_at.toISOString(),
       lastSeenAt: row.last_seen_at.toISOString(),
       resolvedAt: row.resolved_at?.toISOString() ?? null,
+      course:
+        row.course_sis_key !== null && row.section_code !== null && row.title !== null
+          ? { sisKey: row.course_sis_key, sectionCode: row.section_code, title: row.title }
+          : null,
     })),
   };
 }

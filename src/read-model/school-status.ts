@@ -1,7 +1,7 @@
 /** A school's state in one object: schedule, recent runs with their counts, records held, open issues. */
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
-import type { Database, RunStatus } from '../db/database';
+import type { Database, RunStatus, SyncMode } from '../db/database';
 import { runCounts, type RunCounts } from '../db/run-bookkeeping';
 import { scheduleState, type ScheduleState } from '../temporal/schedules';
 
@@ -12,6 +12,8 @@ export interface SchoolStatus {
     id: string;
     workflowId: string;
     status: RunStatus;
+    /** Full reconciliation or incremental (null: a run from before incremental runs). */
+    mode: SyncMode | null;
     startedAt: string;
     finishedAt: string | null;
     message: string | null;
@@ -80,6 +82,7 @@ export async function schoolStatus(
         id: run.id,
         workflowId: run.workflow_id,
         status: run.status,
+        mode: run.mode,
         startedAt: run.started_at.toISOString(),
         finishedAt: run.finished_at?.toISOString() ?? null,
         message: run.message,

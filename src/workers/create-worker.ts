@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { createActivities } from '../activities';
 import type { Database } from '../db/database';
 import { TASK_QUEUE, temporalConnectionOptions, temporalNamespace } from '../temporal/connection';
+import { fleetContext } from './fleet-context';
 import { workflowCode } from './workflow-bundle';
 
 /** A worker for the sync workflows and their activities, bound to one database. */
@@ -17,7 +18,7 @@ export async function createWorker(options: {
     namespace: temporalNamespace(),
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(await workflowCode()),
-    activities: createActivities(options.db),
+    activities: createActivities(options.db, fleetContext),
     maxConcurrentActivityTaskExecutions: 16,
   });
 }

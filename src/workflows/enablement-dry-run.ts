@@ -9,6 +9,7 @@ import type { RunSummary } from '../activities/sync-runs';
 import type { SchoolConfig } from '../config/school-config';
 import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 import { RosterSyncWorkflow } from './roster-sync';
+import { schoolSearchAttributes } from './search-attributes';
 import { rootCause, rosterWorkflowId } from './sync';
 
 export interface EnablementDryRunInput {
@@ -36,6 +37,7 @@ export async function EnablementDryRunWorkflow(input: EnablementDryRunInput): Pr
     await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId, syncRunId }],
       workflowId: rosterWorkflowId(workflowId),
+      typedSearchAttributes: schoolSearchAttributes(schoolId),
     });
   } catch (err) {
     const message = rootCause(err);

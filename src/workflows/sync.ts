@@ -20,9 +20,12 @@ import { AttendancePostingWorkflow, type PostingCounts } from './attendance-post
 import { deactivationApproval } from './deactivation-approval';
 import { sideBySide } from './pool';
 import { RosterSyncWorkflow } from './roster-sync';
+import { schoolSearchAttributes } from './search-attributes';
 
 export interface SyncInput {
   schoolId: string;
+  /** A full reconciliation whatever the school's schedule of them says (scheduled runs leave it out). */
+  full?: boolean;
 }
 
 /** A run's counts, what it holds back for approval, and what attendance posting sent. */
@@ -49,7 +52,13 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
   const finish = (outcome: Parameters<typeof finishSyncRun>[0]) =>
     CancellationScope.nonCancellable(() => finishSyncRun(outcome));
   const syncRunId = await CancellationScope.nonCancellable(() =>
-    beginSyncRun({ schoolId: input.schoolId, workflowId, temporalRunId: runId, kind: 'sync' }),
+    beginSyncRun({
+      schoolId: input.schoolId,
+      workflowId,
+      temporalRunId: runId,
+      kind: 'sync',
+      ...(input.full ? { full: true } : {}),
+    }),
   );
   let held: DeactivationCounts;
   let posting: PostingCounts;
@@ -57,6 +66,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
     const roster = await executeChild(RosterSyncWorkflow, {
       args: [{ schoolId: input.schoolId, syncRunId }],
       workflowId: rosterWorkflowId(workflowId),
+      typedSearchAttributes: schoolSearchAttributes(input.schoolId),
     });
     // Attendance posting does not wait behind an approval of held deactivations: both go on at once.
     const { approvalWait } = roster;
@@ -65,6 +75,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
         executeChild(AttendancePostingWorkflow, {
           args: [{ schoolId: input.schoolId, syncRunId }],
           workflowId: postingWorkflowId(workflowId),
+          typedSearchAttributes: schoolSearchAttributes(input.schoolId),
         }),
       // A roster child started before this version waited for its approval itself (no approvalWait).
       async () =>

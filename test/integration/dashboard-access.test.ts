@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createApiKey } from '../../src/accounts/api-keys';
 import { createAdmin } from '../../src/accounts/admin-accounts';
-import { THROTTLE } from '../../src/dashboard/sign-in-throttle';
+import { THROTTLE } from '../../src/accounts/sign-in-throttle';
 import { dashboardServer, postSignIn, signedInCookies } from '../support/dashboard';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 
@@ -145,7 +145,7 @@ test('a wrong password is refused, and repeated failures are slowed down', async
     wrong.cookies.find((c) => c.name === 'ck_dashboard_session'),
     undefined,
   );
-  for (let i = 1; i < THROTTLE.perEmail; i++)
+  for (let i = 1; i < THROTTLE.perAccountAndAddress; i++)
     assert.equal((await postSignIn(app, adminB, `guess ${i}`)).statusCode, 401);
 
   const blocked = await postSignIn(app, adminB, PASSWORD);
@@ -157,7 +157,7 @@ test('a wrong password is refused, and repeated failures are slowed down', async
     .select(({ fn }) => fn.countAll<string>().as('n'))
     .where('email', '=', adminB)
     .executeTakeFirstOrThrow();
-  assert.equal(Number(failures.n), THROTTLE.perEmail);
+  assert.equal(Number(failures.n), THROTTLE.perAccountAndAddress);
 
   // Another account is not held up by these failures.
   assert.equal((await postSignIn(app, adminA, PASSWORD)).statusCode, 303);

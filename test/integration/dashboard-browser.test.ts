@@ -1,17 +1,20 @@
 /**
  * The dashboard in a real browser (Debian's chromium through playwright-core): a demo admin signs
- * in, reads the overview, follows the run history to the run's workflow and looks up a course.
+ * in, reads the overview, follows the run history to the run's workflow and looks up a course;
+ * a run holding deactivations shows its banner; the header fits a phone.
  * Screenshots go to test-artifacts/dashboard/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { ensureDemoAdmin } from '../../src/main/demo-admin';
 import { projectRoot } from '../../src/infra/paths';
 import { workflowUrl } from '../../src/temporal/connection';
+import { SyncWorkflow } from '../../src/workflows/sync';
 import { dashboardServer, TEST_TEMPORAL_UI } from '../support/dashboard';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { countRows } from '../support/roster-queries';
@@ -133,4 +136,97 @@ test('a course search finds the course and shows its members', async () => {
     .locator('[data-member]')
     .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')));
   assert.deepEqual(shown.sort(), members.map((m) => m.user_sis_key).sort());
+});
+
+/** Drops 30% of the Registered enrollments in the SIS: above the 10% threshold, so a run holds them. */
+function dropManyEnrollments() {
+  const dataset = env.simulator.getDataset();
+  const registered = Object.entries(dataset.enrollments).flatMap(([sectionId, list]) =>
+    list.filter((e) => e.status === 'Registered').map((e) => ({ sectionId, studentId: e.studentId })),
+  );
+  for (const [index, { sectionId, studentId }] of registered.entries())
+    if (index % 100 < 30)
+      env.simulator.mutate({
+        op: 'setEnrollmentStatus',
+        scheduledCourseId: sectionId,
+        studentId,
+        status: 'Dropped',
+      });
+}
+
+test('while a run holds deactivations, every school page shows what, how many and until when', async () => {
+  const schoolId = env.config.schoolId;
+  dropManyEnrollments();
+  const handle = await env.client.workflow.start(SyncWorkflow, {
+    taskQueue: env.taskQueue,
+    workflowId: `sync:${schoolId}-held-${Date.now()}`,
+    args: [{ schoolId }],
+  });
+  try {
+    const query = () =>
+      env.db
+        .selectFrom('sync_runs')
+        .select(['id', 'held_deactivations', 'held_until'])
+        .where('workflow_id', '=', handle.workflowId)
+        .where('held_deactivations', 'is not', null)
+        .executeTakeFirst();
+    let held = await query();
+    for (let i = 0; !held && i < 240; i++) {
+      await sleep(250);
+      held = await query();
+    }
+    assert.ok(held?.held_deactivations, 'the run holds deactivations');
+    const count = held.held_deactivations.course_members!;
+    assert.ok(count > 0);
+    // The default approval wait (45 minutes) from when the run held them.
+    const waitMinutes = (held.held_until!.getTime() - Date.now()) / 60_000;
+    assert.ok(waitMinutes > 40 && waitMinutes <= 45, `held for ${waitMinutes} more minutes`);
+
+    for (const path of ['', '/issues', '/students']) {
+      await page.goto(`${baseUrl}/dashboard/schools/${schoolId}${path}`);
+      const banner = page.locator('[data-approval-banner]');
+      const text = await banner.innerText();
+      assert.match(text, /Deactivations wait for approval/, path);
+      assert.equal(
+        (await banner.locator('[data-held="course_members"]').innerText()).trim(),
+        `Course members: ${count.toLocaleString('en-US')}`,
+        path,
+      );
+      assert.equal(await banner.locator('[data-held]').count(), 1, 'only the type held');
+      assert.match(text, /Approve by \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M/, 'until when');
+      assert.match(text, new RegExp(`npm run cli -- approve --school ${schoolId}`), 'how to approve');
+    }
+    await shot('06-approval-banner');
+  } finally {
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+  }
+  await page.goto(`${baseUrl}/dashboard/schools/${schoolId}`);
+  assert.equal(await page.locator('[data-approval-banner]').count(), 0, 'gone once the run ended');
+});
+
+test('on a 375 px wide phone the header, the tabs and the pages fit the screen', async () => {
+  const schoolId = env.config.schoolId;
+  const course = await env.db
+    .selectFrom('courses')
+    .select('sis_key')
+    .where('school_id', '=', schoolId)
+    .orderBy('section_code')
+    .executeTakeFirstOrThrow();
+  await page.setViewportSize({ width: 375, height: 800 });
+  const paths = ['', '/runs', '/posting', '/issues?state=all', '/students?q=a', `/courses/${course.sis_key}`];
+  for (const path of paths) {
+    await page.goto(`${baseUrl}/dashboard/schools/${schoolId}${path}`);
+    const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+    assert.ok(width <= 375, `${path || 'overview'}: the page is ${width} px wide`);
+    // Every tab is on screen (the tabs wrap rather than run off the side).
+    const tabs = await page
+      .locator('nav.tabs a')
+      .evaluateAll((links) => links.map((a) => a.getBoundingClientRect().right));
+    assert.equal(tabs.length, 6);
+    assert.ok(Math.max(...tabs) <= 375, `${path || 'overview'}: tabs end at ${Math.max(...tabs)} px`);
+  }
+  await page.goto(`${baseUrl}/dashboard/schools/${schoolId}`);
+  await shot('07-phone-overview');
+  await page.setViewportSize({ width: 1280, height: 900 });
 });

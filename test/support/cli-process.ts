@@ -8,16 +8,18 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** The test process keeps serving (the simulator, the worker) while the command runs. */
+/** The test process keeps serving (the simulator, the worker) while the command runs; `input` is its stdin. */
 export function runCommand(
   script: 'cli.ts' | 'dry-run.ts',
   args: string[],
   env: Record<string, string>,
+  input?: string,
 ): Promise<CommandResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', `src/client/${script}`, ...args], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
   });
+  child.stdin.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

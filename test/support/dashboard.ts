@@ -13,15 +13,24 @@ function cookiesOf(response: { cookies: { name: string; value: string }[] }): Re
   return Object.fromEntries(response.cookies.map((c) => [c.name, c.value]));
 }
 
-/** Posts the sign-in form as a browser would: fetch the form (and its CSRF cookie), then submit. */
-export async function postSignIn(app: FastifyInstance, email: string, password: string) {
-  const form = await app.inject({ method: 'GET', url: '/dashboard/sign-in' });
+/**
+ * Posts the sign-in form as a browser would: fetch the form (and its CSRF cookie), then submit.
+ * `from` is the client's address (the TCP peer) and any headers it sends, e.g. X-Forwarded-For.
+ */
+export async function postSignIn(
+  app: FastifyInstance,
+  email: string,
+  password: string,
+  from: { remoteAddress?: string; headers?: Record<string, string> } = {},
+) {
+  const form = await app.inject({ method: 'GET', url: '/dashboard/sign-in', ...from });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
   return app.inject({
     method: 'POST',
     url: '/dashboard/sign-in',
     cookies: cookiesOf(form),
     payload: { email, password, _csrf: csrf, next: '/dashboard' },
+    ...from,
   });
 }
 

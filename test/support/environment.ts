@@ -79,6 +79,8 @@ export async function startTestEnvironment(
   config.schoolId = options.schoolId ?? `test-${randomUUID().slice(0, 8)}`;
   config.sis.baseUrl = simulator.url;
   config.sis.requestTimeoutMs = 2_000;
+  // Tests of what one run does see every run read everything; incremental-sync.test.ts sets a schedule.
+  config.schedule.fullSyncEvery = '0s';
   options.configure?.(config);
 
   const taskQueue = `test-${config.schoolId}-${randomUUID().slice(0, 8)}`;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { html } from '../../src/dashboard/html';
-import { hashPassword, verifyPassword } from '../../src/accounts/password';
 import { statusPill } from '../../src/dashboard/overview-page';
 
 test('html escapes every interpolated value, nested html passes through once', () => {
@@ -13,14 +12,6 @@ test('html escapes every interpolated value, nested html passes through once', (
   </tr>`.value.replace(/>\s+</g, '><');
   assert.equal(markup, `<tr><td title="${escaped}">${escaped}</td></tr>`);
   assert.equal(html`${undefined}${null}${false}${0}`.value, '0');
-});
-
-test('a password verifies against its scrypt hash and nothing else does', async () => {
-  const stored = await hashPassword('a long enough password');
-  assert.match(stored, /^scrypt\$32768\$8\$1\$/);
-  assert.equal(await verifyPassword('a long enough password', stored), true);
-  assert.equal(await verifyPassword('a long enough passworD', stored), false);
-  assert.notEqual(await hashPassword('a long enough password'), stored, 'salted');
 });
 
 test('every run status has its pill: a cancelled run is a warning, not an error', () => {

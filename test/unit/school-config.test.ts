@@ -51,6 +51,37 @@ test('a bad file names the file, each field and the fix', () => {
   );
 });
 
+test('the SIS base URL must be https; http only for a loopback host (the simulator, the demo)', () => {
+  const demo = JSON.parse(JSON.stringify(loadSchoolConfig(demoFile)));
+  for (const baseUrl of [
+    'http://sis.example.edu/api',
+    'http://10.0.0.5:8080/api',
+    'ftp://sis.example.edu/api',
+  ]) {
+    const file = withFile(
+      JSON.stringify({ ...demo, environment: 'production', sis: { ...demo.sis, baseUrl } }),
+    );
+    assert.throws(
+      () => loadSchoolConfig(file),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /field "sis\.baseUrl": must use https .*write "https:\/\/\.\.\."/);
+        return true;
+      },
+      baseUrl,
+    );
+  }
+  for (const baseUrl of [
+    'https://sis.example.edu/api',
+    'http://127.0.0.1:4010/api',
+    'http://localhost:4010/api',
+    'http://[::1]:4010/api',
+  ]) {
+    const file = withFile(JSON.stringify({ ...demo, sis: { ...demo.sis, baseUrl } }));
+    assert.equal(loadSchoolConfig(file).sis.baseUrl, baseUrl);
+  }
+});
+
 test('secrets are referenced, never inlined', () => {
   const demo = JSON.parse(JSON.stringify(loadSchoolConfig(demoFile)));
   demo.sis.credentials = { username: 'svc', password: 'hunter2' };
