@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
 const mayImport = {
   config: [],
   temporal: [],
+  logging: [],
   coursekey: ['config'],
   'campus-cloud': ['config'],
   simulator: ['campus-cloud', 'config', 'coursekey'],
@@ -18,7 +19,8 @@ const mayImport = {
   'read-model': ['config', 'coursekey', 'db', 'temporal'],
   activities: ['campus-cloud', 'config', 'coursekey', 'db', 'mapping'],
   workflows: ['coursekey'],
-  workers: ['activities', 'config', 'db', 'infra', 'temporal', 'workflows'],
+  ops: ['db'],
+  workers: ['activities', 'config', 'db', 'infra', 'logging', 'temporal', 'workflows'],
   api: ['accounts', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   dashboard: ['accounts', 'api', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   client: [
@@ -28,12 +30,13 @@ const mayImport = {
     'coursekey',
     'db',
     'infra',
+    'logging',
     'read-model',
     'temporal',
     'workers',
     'workflows',
   ],
-  http: ['api', 'config', 'dashboard', 'db', 'temporal'],
+  http: ['api', 'config', 'dashboard', 'db', 'logging', 'ops', 'temporal'],
 };
 /** Workflow code runs in Temporal's sandbox: it sees activities and configuration as types only. */
 const typeOnlyForWorkflows = ['activities', 'config'];

@@ -15,11 +15,20 @@ export function databaseUrl(): string {
   return process.env.DATABASE_URL ?? embeddedPostgresUrl(LOCAL_POSTGRES_PORT);
 }
 
-export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Database> {
+/** Where a lost idle connection is reported: the process's logger, else the console. */
+export interface PoolWarnings {
+  warn(fields: { err: Error }, message: string): void;
+}
+
+export function createDb(
+  url = databaseUrl(),
+  maxConnections = 10,
+  warnings: PoolWarnings = { warn: ({ err }, message) => console.warn(`${message}: ${err.message}`) },
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections });
   // An idle connection dropped by the server (a restart, Ctrl-C reaching PostgreSQL first) is
   // replaced on next use; without a listener it would crash the process.
-  pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
+  pool.on('error', (err) => warnings.warn({ err }, 'PostgreSQL connection lost'));
   // A connection checked out for a transaction has no pool listener while it is out: a server
   // restart then fails the query in hand (the activity retries) and must not end the process.
   pool.on('connect', (client) => client.on('error', () => {}));

@@ -1,24 +1,81 @@
 /**
- * The worker process: connects to Temporal and PostgreSQL (DATABASE_URL), applies migrations,
- * and runs until SIGINT/SIGTERM, when it finishes the tasks in hand and exits.
+ * `npm run worker`: the worker process, configured by its environment only (DATABASE_URL, the
+ * TEMPORAL_* variables, WORKER_* slots and shutdown grace, LOG_LEVEL; docs/deploy.md). Applies
+ * migrations, loads the prebuilt workflow bundle (`npm run build`; it says so and builds one when
+ * it is missing or stale), and polls until SIGTERM/SIGINT: then it takes no new tasks, lets the
+ * activities in flight finish for up to WORKER_SHUTDOWN_GRACE (they are cancelled after it, and
+ * retried elsewhere), and exits 0. Logs are JSON lines, the Temporal SDK's included.
  */
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { createLogger } from '../logging/logger';
+import { exitOnFailure } from '../logging/exit-on-failure';
+import { temporalLogger } from '../logging/temporal-logger';
+import { temporalAddress, temporalConnectionOptions, temporalNamespace } from '../temporal/connection';
 import { createWorker } from './create-worker';
+import { chooseWorkflowBundle } from './workflow-bundle';
+import { readWorkerSettings } from './worker-settings';
+
+const logger = createLogger({ name: 'worker' });
+let started = false;
 
 async function main() {
-  const db = createDb();
-  await migrateToLatest(db);
-  const worker = await createWorker({ db });
-  console.log(`Worker polling task queue "${worker.options.taskQueue}"`);
+  const settings = readWorkerSettings();
+  logger.level = settings.LOG_LEVEL;
+  Runtime.install({ logger: temporalLogger(logger) });
+
+  const db = createDb(undefined, settings.DATABASE_POOL_MAX, logger);
   try {
-    await worker.run();
+    const applied = await migrateToLatest(db);
+    if (applied.length) logger.info({ applied }, `applied migrations: ${applied.join(', ')}`);
+    const bundle = await chooseWorkflowBundle((why) =>
+      logger.warn(
+        `the prebuilt workflow bundle dist/workflow-bundle.js is ${why === 'stale' ? 'older than the workflow sources' : 'missing'}: building one now (seconds); run \`npm run build\` when deploying`,
+      ),
+    );
+    logger.info({ bundle: bundle.codePath, source: bundle.source }, 'workflow bundle loaded');
+    const connection = await NativeConnection.connect(temporalConnectionOptions());
+    try {
+      const worker = await createWorker({
+        db,
+        connection,
+        workflowBundle: { codePath: bundle.codePath },
+        maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        shutdownGraceSeconds: settings.WORKER_SHUTDOWN_GRACE,
+      });
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () =>
+          logger.info(
+            { signal, graceSeconds: settings.WORKER_SHUTDOWN_GRACE },
+            'stopping: no new tasks; activities in flight may finish',
+          ),
+        );
+      }
+      logger.info(
+        {
+          taskQueue: worker.options.taskQueue,
+          temporal: temporalAddress(),
+          namespace: temporalNamespace(),
+          maxConcurrentActivities: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
+          maxConcurrentWorkflowTasks: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        },
+        `worker polling task queue "${worker.options.taskQueue}"`,
+      );
+      // The Temporal runtime shuts the worker down on SIGTERM/SIGINT; run() resolves once it has.
+      started = true;
+      await worker.run();
+    } finally {
+      await connection.close();
+    }
   } finally {
     await db.destroy();
   }
+  logger.info('stopped');
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => exitOnFailure(logger, err, started ? 'Worker stopped' : 'Cannot start'),
+);
