@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { embeddedPostgresUrl } from '../infra/embedded-postgres';
+import { embeddedPostgresUrl } from '../infra/embedded-postgres-url';
 import { LOCAL_POSTGRES_PORT } from '../infra/local-defaults';
 import type { Database } from './database';
 

@@ -42,8 +42,9 @@ async function main() {
     logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', (signal) => void stop(signal));
-  process.once('SIGINT', (signal) => void stop(signal));
+  // Kept listening: a repeated signal must not kill the process while requests finish.
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
 
   const url = await app.listen({ host: settings.HOST, port: settings.PORT });
   logger.info({ url, trustProxy: settings.TRUST_PROXY }, `CourseKey API and dashboard at ${url}`);

@@ -45,13 +45,18 @@ async function main() {
         maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
         shutdownGraceSeconds: settings.WORKER_SHUTDOWN_GRACE,
       });
+      // Kept listening (not `once`): a second signal (npm forwards one, a supervisor may repeat it)
+      // must not kill the process while the activities in flight finish.
+      let stopping = false;
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.once(signal, () =>
+        process.on(signal, () => {
+          if (stopping) return;
+          stopping = true;
           logger.info(
             { signal, graceSeconds: settings.WORKER_SHUTDOWN_GRACE },
             'stopping: no new tasks; activities in flight may finish',
-          ),
-        );
+          );
+        });
       }
       logger.info(
         {

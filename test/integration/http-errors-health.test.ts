@@ -17,17 +17,16 @@ import { createHttpServer } from '../../src/http/server';
 import { freePort } from '../../src/infra/ports';
 import { projectRoot } from '../../src/infra/paths';
 import { createLogger } from '../../src/logging/logger';
-import { createTestDatabase } from '../support/environment';
+import { createEmptyTestDatabase, createTestDatabase } from '../support/environment';
 
 const schoolId = 'http-errors-school';
 let db: Kysely<Database>;
-let databaseUrl: string;
 let connection: Connection;
 let temporal: Client;
 const closers: (() => Promise<unknown>)[] = [];
 
 before(async () => {
-  ({ db, url: databaseUrl } = await createTestDatabase());
+  ({ db } = await createTestDatabase());
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   temporal = new Client({ connection });
   const config = loadSchoolConfig(`${projectRoot}/config/schools/demo.json`);
@@ -111,11 +110,7 @@ test('/readyz is 503 naming Temporal when it is unreachable, and pending migrati
   assert.equal(noTemporal.json().checks.database, 'ok');
 
   // A database the migrations have not reached yet: not ready until the worker (or migrate) runs them.
-  const admin = createDb(process.env.TEST_DATABASE_URL!, 1);
-  const name = `t_unmigrated_${Date.now()}`;
-  await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
-  await admin.destroy();
-  const empty = createDb(databaseUrl.replace(/\/[^/]*$/, `/${name}`), 2);
+  const empty = createDb(await createEmptyTestDatabase(), 2);
   closers.push(() => empty.destroy());
   const { app: fresh } = await server({ db: empty, temporal });
   const pending = await fresh.inject({ method: 'GET', url: '/readyz' });
