@@ -7,6 +7,7 @@
  * a process with one line.
  */
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,7 @@ import {
   DEFAULT_USERNAME,
   type Simulator,
 } from '../../src/simulator/server';
-import { SyncWorkflow } from '../../src/workflows/sync';
+import { rosterWorkflowId, SyncWorkflow } from '../../src/workflows/sync';
 import { runCommand } from '../support/cli-process';
 import { createEmptyTestDatabase } from '../support/environment';
 import { startService, stopService, type ServiceProcess } from '../support/service-process';
@@ -220,5 +221,67 @@ test('a bad variable stops a process at once with one line naming it', async () 
     const [line] = service.lines;
     assert.equal(line!.level, 'fatal');
     assert.match(String(line!.msg), new RegExp(`^Cannot start: Invalid environment: ${variable}=`));
+  }
+});
+
+test('on SIGTERM the worker lets the activity in flight finish before it exits 0', async () => {
+  // A slow SIS, so an activity is surely in flight when the signal comes.
+  const slowSis = await createSimulator({ dataset, faults: { latencyMs: 300 } });
+  const slowSchool = `${schoolId}-slow`;
+  const db = createDb(env.DATABASE_URL, 2);
+  const graceful = startService('worker', { ...env, WORKER_SHUTDOWN_GRACE: '60s' });
+  try {
+    const config = loadSchoolConfig(`${projectRoot}/config/schools/demo.json`);
+    config.schoolId = slowSchool;
+    config.sis.baseUrl = slowSis.url;
+    await enableSchool(db, client, config, { taskQueue, paused: true });
+    await graceful.waitForLine((line) => String(line.msg).startsWith('worker polling'), 120_000);
+    const workflowId = `sync:${slowSchool}-sigterm-test`;
+    await client.workflow.start(SyncWorkflow, { taskQueue, workflowId, args: [{ schoolId: slowSchool }] });
+    const roster = client.workflow.getHandle(rosterWorkflowId(workflowId));
+
+    let inFlight: string[] = [];
+    for (let tries = 0; inFlight.length === 0 && tries < 120; tries++) {
+      await sleep(250);
+      const pending = await roster.describe().then(
+        (description) => description.raw.pendingActivities ?? [],
+        () => [],
+      );
+      inFlight = pending
+        .filter(
+          (activity) =>
+            activity.state ===
+            proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        )
+        .map((activity) => activity.activityId!);
+    }
+    assert.ok(inFlight.length > 0, 'an activity is running');
+
+    const stopped = await stopService(graceful);
+    assert.deepEqual(
+      [stopped.code, stopped.signal],
+      [0, null],
+      `worker exit\n${JSON.stringify(graceful.lines.slice(-4))}`,
+    );
+
+    const events = (await roster.fetchHistory()).events ?? [];
+    const scheduled = new Map(
+      events
+        .filter((event) => event.activityTaskScheduledEventAttributes)
+        .map((event) => [String(event.eventId), event.activityTaskScheduledEventAttributes!.activityId!]),
+    );
+    const completed = new Set(
+      events
+        .filter((event) => event.activityTaskCompletedEventAttributes)
+        .map((event) => scheduled.get(String(event.activityTaskCompletedEventAttributes!.scheduledEventId))),
+    );
+    for (const activityId of inFlight) {
+      assert.ok(completed.has(activityId), `activity ${activityId}, in flight at SIGTERM, completed`);
+    }
+    await client.workflow.getHandle(workflowId).terminate('test done');
+  } finally {
+    if (graceful.child.exitCode === null) await stopService(graceful);
+    await db.destroy();
+    await slowSis.close();
   }
 });
