@@ -9,10 +9,12 @@ import type { Logger } from './logger';
 export function messageChain(err: unknown): string {
   const parts: string[] = [];
   for (let cause: unknown = err; cause !== undefined && parts.length < 5;) {
-    parts.push(cause instanceof Error ? cause.message : String(cause));
+    const message = cause instanceof Error ? cause.message : String(cause);
+    // A cause its wrapper already quotes adds nothing.
+    if (!parts.some((part) => part.includes(message))) parts.push(message);
     cause = cause instanceof Error ? cause.cause : undefined;
   }
-  return [...new Set(parts)].join(': ');
+  return parts.join(': ');
 }
 
 export function exitOnFailure(logger: Logger, err: unknown, what: string): never {

@@ -26,7 +26,7 @@ import {
   DEFAULT_USERNAME,
   type Simulator,
 } from '../../src/simulator/server';
-import { rosterWorkflowId, SyncWorkflow } from '../../src/workflows/sync';
+import { postingWorkflowId, rosterWorkflowId, SyncWorkflow } from '../../src/workflows/sync';
 import { runCommand } from '../support/cli-process';
 import { createEmptyTestDatabase } from '../support/environment';
 import { startService, stopService, type ServiceProcess } from '../support/service-process';
@@ -111,6 +111,19 @@ test('npm run worker and npm run web serve the dashboard and the API; SIGTERM st
     args: [{ schoolId }],
   });
   assert.ok(summary.counts.courses.created > 0, 'the worker process synced courses');
+  // Posting's activities too have a heartbeat timeout a paused process or a distant Temporal survives.
+  const posting = await client.workflow
+    .getHandle(postingWorkflowId(`sync:${schoolId}-processes-test`))
+    .fetchHistory();
+  const heartbeatTimeouts = (posting.events ?? [])
+    .map((event) => event.activityTaskScheduledEventAttributes?.heartbeatTimeout?.seconds)
+    .filter((seconds) => seconds != null)
+    .map(Number);
+  assert.ok(heartbeatTimeouts.length > 0, 'posting scheduled activities');
+  assert.ok(
+    heartbeatTimeouts.every((seconds) => seconds >= 10 && seconds <= 20),
+    `heartbeat timeouts ${heartbeatTimeouts}`,
+  );
 
   // An admin and an API key, made with the operator CLI: the web process creates none.
   const cliEnv = { DATABASE_URL: env.DATABASE_URL!, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS! };
