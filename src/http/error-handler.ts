@@ -33,11 +33,11 @@ export function handleHttpError(
   reply.header('x-request-id', request.id);
   if (wantsHtml(request)) {
     return reply
-      .code(500)
+      .code(status)
       .type('text/plain; charset=utf-8')
       .send(`${INTERNAL_ERROR_MESSAGE} (request ${request.id})`);
   }
   return reply
-    .code(500)
+    .code(status)
     .send({ error: { code: 'internal', message: INTERNAL_ERROR_MESSAGE, requestId: request.id } });
 }

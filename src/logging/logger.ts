@@ -56,6 +56,12 @@ function scrubbed(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, scrubbed(field, depth + 1)]));
 }
 
+/** LOG_LEVEL when it is a level; else `info` (a process's settings check reports a bad one). */
+function envLevel(): Level | 'silent' {
+  const level = process.env.LOG_LEVEL;
+  return level && (level === 'silent' || level in pino.levels.values) ? (level as Level) : 'info';
+}
+
 export interface LoggerOptions {
   /** The process: `worker`, `web`, `dev`, `cli`. */
   name: string;
@@ -69,7 +75,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       name: options.name,
-      level: options.level ?? (process.env.LOG_LEVEL as Level | undefined) ?? 'info',
+      level: options.level ?? envLevel(),
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // Errors are already plain objects here (formatters.log runs first): keep them as they are.
       serializers: { err: (value: unknown) => (value instanceof Error ? scrubbed(value) : value) },
