@@ -13,7 +13,7 @@ import { insightsApiPlugin } from '../api/insights-routes';
 import { dashboardPlugin } from '../dashboard/plugin';
 import type { Database } from '../db/database';
 import type { Logger } from '../logging/logger';
-import { checkReadiness } from '../ops/readiness';
+import { checkReadiness, type TemporalPing } from '../ops/readiness';
 import { handleHttpError } from './error-handler';
 import { httpLogSerializers } from './request-log';
 
@@ -25,6 +25,11 @@ export interface HttpServerDeps {
   temporal?: Client;
   /** The request log and error log; without it the server logs nothing. */
   logger?: Logger;
+  /**
+   * What /readyz pings: a connection without gRPC retries, so a probe of a dead Temporal ends at its
+   * deadline and leaves no retry behind. Defaults to the client's connection.
+   */
+  temporalProbe?: TemporalPing;
   /** Fastify's trustProxy: whom to believe for the client address (X-Forwarded-For). Off by default. */
   trustProxy?: FastifyServerOptions['trustProxy'];
 }
@@ -48,7 +53,10 @@ export async function createHttpServer(deps: HttpServerDeps): Promise<FastifyIns
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (request, reply) => {
-    const readiness = await checkReadiness({ db: deps.db, temporal: deps.temporal?.connection });
+    const readiness = await checkReadiness({
+      db: deps.db,
+      temporal: deps.temporalProbe ?? deps.temporal?.connection,
+    });
     if (!readiness.ready)
       request.log.warn({ checks: readiness.checks, causes: readiness.causes }, 'not ready');
     const { causes: _causes, ...shown } = readiness;

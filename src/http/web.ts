@@ -23,9 +23,12 @@ async function main() {
   // Lazy: the first request connects, so a Temporal outage at start is a 503 from /readyz, not a crash.
   const connection = Connection.lazy(temporalConnectionOptions());
   const temporal = new Client({ connection, namespace: temporalNamespace() });
+  // /readyz pings through a connection of its own without retries: a probe ends at its deadline.
+  const temporalProbe = Connection.lazy({ ...temporalConnectionOptions(), interceptors: [] });
   const app = await createHttpServer({
     db,
     temporal,
+    temporalProbe,
     temporalUiUrl: temporalUiUrl(),
     logger,
     trustProxy: settings.TRUST_PROXY,
@@ -37,6 +40,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the requests in hand');
     await app.close();
+    await temporalProbe.close();
     await connection.close();
     await db.destroy();
     logger.info('stopped');

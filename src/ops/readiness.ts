@@ -11,6 +11,7 @@ import { pendingMigrations } from '../db/migrate';
 /** The part of a Temporal Connection or NativeConnection readiness needs. */
 export interface TemporalPing {
   workflowService: { getSystemInfo(request: object): Promise<unknown> };
+  withDeadline<R>(deadline: number | Date, fn: () => Promise<R>): Promise<R>;
 }
 
 export type CheckResult = 'ok' | 'unreachable' | 'pending migrations' | 'unknown';
@@ -49,8 +50,14 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
     () => 'ok' as const,
     (err: unknown) => ((causes.database = reason(err)), 'unreachable' as const),
   );
-  const temporal = deps.temporal
-    ? withDeadline(deps.temporal.workflowService.getSystemInfo({}), ms, 'Temporal').then(
+  const connection = deps.temporal;
+  const temporal = connection
+    ? withDeadline(
+        // The call's own deadline too, so a probe of a dead Temporal leaves no call behind.
+        connection.withDeadline(Date.now() + ms, () => connection.workflowService.getSystemInfo({})),
+        ms + 500,
+        'Temporal',
+      ).then(
         () => 'ok' as const,
         (err: unknown) => ((causes.temporal = reason(err)), 'unreachable' as const),
       )

@@ -101,7 +101,8 @@ test('/healthz answers and /readyz is 503 naming the database when it is unreach
 
 test('/readyz is 503 naming Temporal when it is unreachable, and pending migrations by name', async () => {
   const port = await freePort();
-  const deadTemporal = Connection.lazy({ address: `127.0.0.1:${port}` });
+  // As the web process probes: a connection without gRPC retries.
+  const deadTemporal = Connection.lazy({ address: `127.0.0.1:${port}`, interceptors: [] });
   closers.push(() => deadTemporal.close());
   const { app } = await server({ db, temporal: new Client({ connection: deadTemporal }) });
   const noTemporal = await app.inject({ method: 'GET', url: '/readyz' });
