@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
 const mayImport = {
   config: [],
   temporal: [],
+  logging: [],
   coursekey: ['config'],
   'campus-cloud': ['config'],
   simulator: ['campus-cloud', 'config', 'coursekey'],
@@ -19,7 +20,8 @@ const mayImport = {
   'read-model': ['config', 'coursekey', 'db', 'temporal'],
   activities: ['campus-cloud', 'config', 'coursekey', 'db', 'mapping', 'metrics'],
   workflows: ['coursekey'],
-  workers: ['activities', 'config', 'db', 'infra', 'metrics', 'temporal', 'workflows'],
+  ops: ['db'],
+  workers: ['activities', 'config', 'db', 'infra', 'logging', 'metrics', 'ops', 'temporal', 'workflows'],
   api: ['accounts', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   dashboard: ['accounts', 'api', 'config', 'coursekey', 'db', 'read-model', 'temporal'],
   client: [
@@ -29,12 +31,13 @@ const mayImport = {
     'coursekey',
     'db',
     'infra',
+    'logging',
     'read-model',
     'temporal',
     'workers',
     'workflows',
   ],
-  http: ['api', 'config', 'dashboard', 'db', 'metrics', 'temporal'],
+  http: ['api', 'config', 'dashboard', 'db', 'logging', 'metrics', 'ops', 'temporal'],
 };
 /** Workflow code runs in Temporal's sandbox: it sees activities and configuration as types only. */
 const typeOnlyForWorkflows = ['activities', 'config'];

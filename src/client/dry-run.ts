@@ -5,7 +5,7 @@
  * prints and saves the report (Markdown and JSON). Exit code 2 when blocking problems exist.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { resolveCredentials } from '../config/credentials';
 import { loadSchoolConfig } from '../config/load-school-config';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { createLogger } from '../logging/logger';
+import { temporalLogger } from '../logging/temporal-logger';
 import { useSimulatorServiceAccount } from '../infra/local-defaults';
 import { projectRoot } from '../infra/paths';
 import {
@@ -60,8 +62,10 @@ async function main(): Promise<number> {
   // The worker below runs in this shell, so the credentials must resolve here: say so before starting.
   resolveCredentials(config, options.config);
   // A failed activity is the run's outcome, told below in one sentence: the worker's warnings with
-  // their stack traces would bury it. Errors of the worker itself still show.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // their stack traces would bury it. Errors of the worker itself still show, as JSON log lines.
+  Runtime.install({
+    logger: temporalLogger(createLogger({ name: 'dry-run', level: 'error', destination: process.stderr })),
+  });
 
   const db = createDb();
   let connection: Connection;

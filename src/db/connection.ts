@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { embeddedPostgresUrl } from '../infra/embedded-postgres';
+import { embeddedPostgresUrl } from '../infra/embedded-postgres-url';
 import { LOCAL_POSTGRES_PORT } from '../infra/local-defaults';
 import type { Database } from './database';
 
@@ -24,11 +24,20 @@ export function poolOf(db: Kysely<Database>): pg.Pool {
   return pool;
 }
 
-export function createDb(url = databaseUrl(), maxConnections = 10): Kysely<Database> {
+/** Where a lost idle connection is reported: the process's logger, else the console. */
+export interface PoolWarnings {
+  warn(fields: { err: Error }, message: string): void;
+}
+
+export function createDb(
+  url = databaseUrl(),
+  maxConnections = 10,
+  warnings: PoolWarnings = { warn: ({ err }, message) => console.warn(`${message}: ${err.message}`) },
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections });
   // An idle connection dropped by the server (a restart, Ctrl-C reaching PostgreSQL first) is
   // replaced on next use; without a listener it would crash the process.
-  pool.on('error', (err) => console.warn(`PostgreSQL connection lost: ${err.message}`));
+  pool.on('error', (err) => warnings.warn({ err }, 'PostgreSQL connection lost'));
   // A connection checked out for a transaction has no pool listener while it is out: a server
   // restart then fails the query in hand (the activity retries) and must not end the process.
   pool.on('connect', (client) => client.on('error', () => {}));

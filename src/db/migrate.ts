@@ -4,18 +4,31 @@ import { FileMigrationProvider, Migrator, type Kysely } from 'kysely';
 import { projectRoot } from '../infra/paths';
 import type { Database } from './database';
 
-/** Applies every migration in schema/ that has not run yet; fails loudly on the first error. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({
+function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: path.join(projectRoot, 'schema') }),
   });
-  const { error, results = [] } = await migrator.migrateToLatest();
+}
+
+/** Applies every migration in schema/ that has not run yet; fails loudly on the first error. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results = [] } = await migrator(db).migrateToLatest();
   if (error) {
     const failed = results.find((result) => result.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, {
-      cause: error,
-    });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      failed
+        ? `Migration ${failed.migrationName} failed: ${reason}`
+        : `Cannot apply the migrations (is DATABASE_URL right?): ${reason}`,
+      { cause: error },
+    );
   }
   return results.map((result) => result.migrationName);
+}
+
+/** The migrations in schema/ that this database has not applied yet (none: the schema is current). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrations = await migrator(db).getMigrations();
+  return migrations.filter((migration) => !migration.executedAt).map((migration) => migration.name);
 }

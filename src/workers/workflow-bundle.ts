@@ -43,17 +43,35 @@ export async function buildWorkflowBundle(bundlePath = prebuiltBundlePath): Prom
   return bundlePath;
 }
 
+/** Which bundle a worker loads and whether it had to build it first. */
+export interface BundleChoice {
+  codePath: string;
+  /** `given`: WORKFLOW_BUNDLE_PATH; `prebuilt`: dist/ matched the sources; else why it was built now. */
+  source: 'given' | 'prebuilt' | 'missing' | 'stale';
+}
+
 /**
- * The Worker.create option for the workflow code: WORKFLOW_BUNDLE_PATH when set (tests), else the
- * prebuilt bundle while it matches the sources, else a bundle built now and kept for next time.
+ * The bundle to load: WORKFLOW_BUNDLE_PATH when set (tests, a deployment's own path), else the
+ * prebuilt bundle while it matches the sources, else one built now (told to `onBuild` first, as
+ * it takes seconds) and kept for next time.
  */
-export async function workflowCode(): Promise<{ workflowBundle: { codePath: string } }> {
+export async function chooseWorkflowBundle(
+  onBuild?: (source: 'missing' | 'stale') => void,
+): Promise<BundleChoice> {
   const given = process.env.WORKFLOW_BUNDLE_PATH;
-  if (given) return { workflowBundle: { codePath: given } };
-  const current =
-    existsSync(prebuiltBundlePath) &&
-    existsSync(stampPath(prebuiltBundlePath)) &&
-    readFileSync(stampPath(prebuiltBundlePath), 'utf8') === sourceStamp();
-  if (!current) await buildWorkflowBundle();
-  return { workflowBundle: { codePath: prebuiltBundlePath } };
+  if (given) return { codePath: given, source: 'given' };
+  if (existsSync(prebuiltBundlePath) && existsSync(stampPath(prebuiltBundlePath))) {
+    if (readFileSync(stampPath(prebuiltBundlePath), 'utf8') === sourceStamp()) {
+      return { codePath: prebuiltBundlePath, source: 'prebuilt' };
+    }
+    onBuild?.('stale');
+    return { codePath: await buildWorkflowBundle(), source: 'stale' };
+  }
+  onBuild?.('missing');
+  return { codePath: await buildWorkflowBundle(), source: 'missing' };
+}
+
+/** The Worker.create option for the workflow code (see chooseWorkflowBundle). */
+export async function workflowCode(): Promise<{ workflowBundle: { codePath: string } }> {
+  return { workflowBundle: { codePath: (await chooseWorkflowBundle()).codePath } };
 }

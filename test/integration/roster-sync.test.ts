@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { after, before, test } from 'node:test';
 import { postingWorkflowId, rosterWorkflowId } from '../../src/workflows/sync';
@@ -219,7 +219,8 @@ test('no workflow history holds personal data or the SIS password', async () => 
     'the SIS password leaked',
   );
 
-  // `SAVE_HISTORIES=1 npm test -- test/integration/roster-sync.test.ts` refreshes the replay fixtures.
+  // `SAVE_HISTORIES=1 npm test -- test/integration/roster-sync.test.ts` adds replay fixtures in a
+  // folder of today's date; the kept ones are never rewritten (docs/deploy.md, "Workflow versioning").
   if (process.env.SAVE_HISTORIES) {
     const first = runs[0]!.workflow_id;
     const fixtures = {
@@ -227,11 +228,14 @@ test('no workflow history holds personal data or the SIS password', async () => 
       'roster-sync-workflow.json': rosterWorkflowId(first),
       'attendance-posting-workflow.json': postingWorkflowId(first),
     };
+    const folder = `test/histories/${new Date().toISOString().slice(0, 10)}`;
+    mkdirSync(folder, { recursive: true });
     for (const [file, workflowId] of Object.entries(fixtures)) {
       const [history] = await workflowHistories(env.client, [workflowId]);
       writeFileSync(
-        `test/histories/${file}`,
+        `${folder}/${file}`,
         `{"workflowId":${JSON.stringify(workflowId)},"history":${historyToJSON(history!)}}`,
+        { flag: 'wx' }, // fails rather than overwrite a kept fixture
       );
     }
   }

@@ -46,15 +46,20 @@ export interface TestEnvironment {
   close(): Promise<void>;
 }
 
-/** A fresh, migrated database on the test run's PostgreSQL (or on the server `adminUrl` names). */
-export async function createTestDatabase(
-  adminUrl = required('TEST_DATABASE_URL'),
-): Promise<{ db: Kysely<Database>; url: string }> {
+/** The URL of a fresh, empty database on the test run's PostgreSQL (or on the server `adminUrl` names). */
+export async function createEmptyTestDatabase(adminUrl = required('TEST_DATABASE_URL')): Promise<string> {
   const name = `t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = createDb(adminUrl, 1);
   await sql.raw(`CREATE DATABASE ${name}`).execute(admin);
   await admin.destroy();
-  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  return adminUrl.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/** A fresh, migrated database on the test run's PostgreSQL (or on the server `adminUrl` names). */
+export async function createTestDatabase(
+  adminUrl = required('TEST_DATABASE_URL'),
+): Promise<{ db: Kysely<Database>; url: string }> {
+  const url = await createEmptyTestDatabase(adminUrl);
   const db = createDb(url, 20);
   await migrateToLatest(db);
   return { db, url };
