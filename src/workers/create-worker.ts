@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import type { Database } from '../db/database';
 import { TASK_QUEUE, temporalConnectionOptions, temporalNamespace } from '../temporal/connection';
 import { workflowCode } from './workflow-bundle';
+import { workerTuning } from './worker-tuning';
 
 /** A worker for the sync workflows and their activities, bound to one database. */
 export async function createWorker(options: {
@@ -18,6 +19,6 @@ export async function createWorker(options: {
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(await workflowCode()),
     activities: createActivities(options.db),
-    maxConcurrentActivityTaskExecutions: 16,
+    ...workerTuning(),
   });
 }
