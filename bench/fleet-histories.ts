@@ -87,11 +87,13 @@ function costOf(events: CostEvent[]): Omit<RunCost, 'schedule' | 'actions' | 'la
     if (taskStarted) {
       scheduledAt.set(id, timeMs(event));
       cost.workflowTasks++;
-      cost.workflowTaskQueuedMs += timeMs(event) - (scheduledAt.get(String(taskStarted.scheduledEventId)) ?? timeMs(event));
+      cost.workflowTaskQueuedMs +=
+        timeMs(event) - (scheduledAt.get(String(taskStarted.scheduledEventId)) ?? timeMs(event));
     }
     const taskCompleted = event.workflowTaskCompletedEventAttributes;
     if (taskCompleted)
-      cost.workflowTaskRunMs += timeMs(event) - (scheduledAt.get(String(taskCompleted.startedEventId)) ?? timeMs(event));
+      cost.workflowTaskRunMs +=
+        timeMs(event) - (scheduledAt.get(String(taskCompleted.startedEventId)) ?? timeMs(event));
     if (event.workflowExecutionStartedEventAttributes) cost.workflows++;
     if (event.timerStartedEventAttributes) cost.timers++;
     if (event.workflowExecutionSignaledEventAttributes) cost.signals++;
@@ -101,7 +103,8 @@ function costOf(events: CostEvent[]): Omit<RunCost, 'schedule' | 'actions' | 'la
     const start = event.activityTaskStartedEventAttributes;
     if (start) {
       started.set(String(start.scheduledEventId), { at: timeMs(event), attempt: start.attempt ?? 1 });
-      cost.activityQueuedMs += timeMs(event) - (scheduledAt.get(String(start.scheduledEventId)) ?? timeMs(event));
+      cost.activityQueuedMs +=
+        timeMs(event) - (scheduledAt.get(String(start.scheduledEventId)) ?? timeMs(event));
     }
     const closed =
       event.activityTaskCompletedEventAttributes ??

@@ -88,7 +88,9 @@ export interface FleetContext {
 }
 
 const errorText = (err: unknown) =>
-  err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
+  err instanceof Error
+    ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`
+    : String(err);
 
 /**
  * Starts `planned` at their offsets on the running `workers`, waits for the runs of `awaited`
@@ -111,12 +113,15 @@ export async function runBatch(
   const schools = options.planned.map((run) => run.school);
   for (const school of schools) school.simulator.resetStats();
   for (const worker of options.workers) worker.resetPeak();
-  const cpuOf = () => options.workers.map((worker) => cpuParts({ worker: worker.child.pid, ...parts(context) }));
+  const cpuOf = () =>
+    options.workers.map((worker) => cpuParts({ worker: worker.child.pid, ...parts(context) }));
   const cpuBefore = cpuOf();
   const benchBefore = process.cpuUsage();
   const stopSampling = sampleConnections(context.admin, options.database);
 
-  console.log(`[fleet] ${options.label}: ${options.planned.length} runs on ${options.workers.length} worker(s)`);
+  console.log(
+    `[fleet] ${options.label}: ${options.planned.length} runs on ${options.workers.length} worker(s)`,
+  );
   const started = performance.now();
   const outcomes = await Promise.all(
     options.planned.map(async (run): Promise<RunOutcome & { awaited: boolean }> => {
@@ -133,7 +138,12 @@ export async function runBatch(
         });
         if (!isAwaited) return { ...base, status: 'terminated', awaited: false };
         await handle.result();
-        return { ...base, durationMs: performance.now() - started - startedMs, status: 'completed', awaited: true };
+        return {
+          ...base,
+          durationMs: performance.now() - started - startedMs,
+          status: 'completed',
+          awaited: true,
+        };
       } catch (err) {
         return { ...base, status: 'failed', error: errorText(err), awaited: isAwaited };
       }
@@ -151,7 +161,12 @@ export async function runBatch(
   await Promise.all(
     outcomes
       .filter((o) => !o.awaited)
-      .map((o) => client.workflow.getHandle(o.workflowId).terminate('fleet bench: batch measured').catch(() => {})),
+      .map((o) =>
+        client.workflow
+          .getHandle(o.workflowId)
+          .terminate('fleet bench: batch measured')
+          .catch(() => {}),
+      ),
   );
 
   const endpoints: Record<string, number> = {};
@@ -164,7 +179,13 @@ export async function runBatch(
       return stats.total;
     });
   const completed = outcomes.filter((o) => o.status === 'completed');
-  const costs = options.withCost === false ? [] : await costsOf(client, completed.map((o) => o.workflowId));
+  const costs =
+    options.withCost === false
+      ? []
+      : await costsOf(
+          client,
+          completed.map((o) => o.workflowId),
+        );
   const diff = (pick: (i: number, when: typeof cpuBefore) => number | undefined) =>
     cpuBefore.reduce((sum, _, i) => sum + ((pick(i, cpuAfter) ?? 0) - (pick(i, cpuBefore) ?? 0)), 0);
   const failed = outcomes.filter((o) => o.awaited && o.status === 'failed');

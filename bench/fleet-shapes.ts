@@ -7,7 +7,14 @@
 import type { FaultSettingsInput } from '../src/simulator/faults';
 import { isType, nextMessage, spawnTs } from './child-processes';
 import type { FleetFloorResult } from './fleet-floor-process';
-import { runBatch, quantile, startWorkers, stopWorkers, type BatchResult, type FleetContext } from './fleet-runs';
+import {
+  runBatch,
+  quantile,
+  startWorkers,
+  stopWorkers,
+  type BatchResult,
+  type FleetContext,
+} from './fleet-runs';
 import {
   FLEET_CREDENTIALS,
   resetFleetSis,
@@ -57,7 +64,12 @@ async function fleetDatabase(env: FleetEnv, name: string, schools: FleetSchool[]
 export async function burst(
   env: FleetEnv,
   options: FleetOptions,
-  run: { label: string; id: string; workers: number; broken?: { schools: Set<string>; faults: FaultSettingsInput } },
+  run: {
+    label: string;
+    id: string;
+    workers: number;
+    broken?: { schools: Set<string>; faults: FaultSettingsInput };
+  },
 ): Promise<{ result: BatchResult; database: FleetDatabase }> {
   const database = await fleetDatabase(env, `fleet_${run.id}`, options.schools);
   const workers = await startWorkers(run.workers, database.workerEnv);
@@ -95,7 +107,9 @@ export async function floor(env: FleetEnv, options: FleetOptions): Promise<Fleet
   const child = spawnTs('fleet-floor-process.ts', { ...FLEET_CREDENTIALS, FLOOR_DATABASE_URL: url });
   child.send({ type: 'schools', configs: options.schools.map((school) => school.config) });
   const result = (await nextMessage(child, isType('result'))) as unknown as FleetFloorResult;
-  await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  await new Promise<void>((resolve) =>
+    child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   return result;
 }
 
@@ -163,7 +177,10 @@ export async function steady(
     const steps: SteadyStep[] = [];
     const periodMs = options.hourSeconds * 1000;
     for (const rate of options.rates) {
-      const runs = Math.min(options.schools.length, Math.max(1, Math.round((rate * options.hourSeconds) / 3600)));
+      const runs = Math.min(
+        options.schools.length,
+        Math.max(1, Math.round((rate * options.hourSeconds) / 3600)),
+      );
       const result = await runBatch(env, {
         label: `steady: ${rate} school-runs/hour (${runs} over ${options.hourSeconds} s)`,
         workers,

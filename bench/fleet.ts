@@ -24,10 +24,25 @@ import { startThrowawayServers } from '../src/infra/throwaway-servers';
 import { workerTuning } from '../src/workers/worker-tuning';
 import { renderFleet, type FleetResults } from './fleet-report';
 import { startFleetSchools, stopFleetSchools } from './fleet-schools';
-import { brokenSchools, burst, floor, steady, type FleetDatabase, type FleetEnv, type FleetOptions } from './fleet-shapes';
+import {
+  brokenSchools,
+  burst,
+  floor,
+  steady,
+  type FleetDatabase,
+  type FleetEnv,
+  type FleetOptions,
+} from './fleet-shapes';
 import { machineInfo, openDb, runBench, sourceRevision, type Cleanups } from './setup';
 
-const TARGETS = { floorRatio: 2, twoWorkerSpeedup: 1.4, workerRssBytes: 1024 ** 3, steadyP95: 1.5, steadyRate: 1000, fairness: 1.2 };
+const TARGETS = {
+  floorRatio: 2,
+  twoWorkerSpeedup: 1.4,
+  workerRssBytes: 1024 ** 3,
+  steadyP95: 1.5,
+  steadyRate: 1000,
+  fairness: 1.2,
+};
 
 const SHAPES = ['burst', 'steady', 'fairness', 'all'] as const;
 
@@ -49,13 +64,17 @@ function parseFlags() {
     return number;
   };
   const shape = values.shape as (typeof SHAPES)[number];
-  if (!SHAPES.includes(shape)) throw new Error(`--shape ${values.shape}: expected one of ${SHAPES.join(', ')}.`);
+  if (!SHAPES.includes(shape))
+    throw new Error(`--shape ${values.shape}: expected one of ${SHAPES.join(', ')}.`);
   return {
     shape,
     schools: whole('schools', values.schools, 1),
     latencyMs: whole('latency-ms', values['latency-ms'], 0),
     hourSeconds: whole('hour-seconds', values['hour-seconds'], 10),
-    rates: values.rates.split(',').map((rate) => whole('rates', rate.trim(), 1)).sort((a, b) => a - b),
+    rates: values.rates
+      .split(',')
+      .map((rate) => whole('rates', rate.trim(), 1))
+      .sort((a, b) => a - b),
     soloSchools: whole('solo-schools', values['solo-schools'], 1),
   };
 }
@@ -68,7 +87,9 @@ async function bench(cleanups: Cleanups) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'coursekey-fleet-'));
   cleanups.push(['temp dir', () => rmSync(scratch, { recursive: true, force: true })]);
   const loadBefore = os.loadavg()[0]!;
-  console.log(`[fleet] ${flags.schools} schools, ${flags.latencyMs} ms SIS latency, shape ${flags.shape}; load ${loadBefore.toFixed(2)}`);
+  console.log(
+    `[fleet] ${flags.schools} schools, ${flags.latencyMs} ms SIS latency, shape ${flags.shape}; load ${loadBefore.toFixed(2)}`,
+  );
   const temporalCli = requireTemporalCli();
   const servers = await startThrowawayServers(scratch);
   cleanups.push(['Temporal dev server and PostgreSQL', () => servers.stop()]);
@@ -116,7 +137,9 @@ async function bench(cleanups: Cleanups) {
     synced = one.database;
   }
   if (wants('burst')) {
-    results.burstTwo = (await burst(env, options, { label: 'burst, 2 workers', id: 'burst2', workers: 2 })).result;
+    results.burstTwo = (
+      await burst(env, options, { label: 'burst, 2 workers', id: 'burst2', workers: 2 })
+    ).result;
     results.floor = await floor(env, options);
   }
   if (wants('fairness')) {
@@ -142,7 +165,13 @@ async function bench(cleanups: Cleanups) {
   if (wants('steady')) {
     if (!synced) {
       // Hourly runs are of schools synced before: a first burst (not measured) syncs them.
-      synced = (await burst(env, options, { label: 'steady: first sync of every school', id: 'steady_prep', workers: 1 })).database;
+      synced = (
+        await burst(env, options, {
+          label: 'steady: first sync of every school',
+          id: 'steady_prep',
+          workers: 1,
+        })
+      ).database;
     }
     results.steady = await steady(env, options, synced, TARGETS.steadyP95);
   }
@@ -152,7 +181,9 @@ async function bench(cleanups: Cleanups) {
   console.log(`\n${text}`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n[fleet] wrote ${path.relative(projectRoot, resultsFile)}${docs ? ` and ${path.relative(projectRoot, docsFile)}` : ''}`);
+  console.log(
+    `\n[fleet] wrote ${path.relative(projectRoot, resultsFile)}${docs ? ` and ${path.relative(projectRoot, docsFile)}` : ''}`,
+  );
 }
 
 runBench('fleet', bench);

@@ -13,6 +13,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb } from '../src/db/connection';
 import { temporalConnectionOptions } from '../src/temporal/connection';
 import { createWorker } from '../src/workers/create-worker';
+import { workerTuning } from '../src/workers/worker-tuning';
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -39,7 +40,7 @@ async function main() {
     );
   // Warnings and errors only: the bench prints its own progress.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const db = createDb();
+  const db = createDb(undefined, workerTuning().dbConnections);
   const connection = await NativeConnection.connect(temporalConnectionOptions());
   const worker = await createWorker({ db, connection, taskQueue });
   const stop = () => {

@@ -6,6 +6,12 @@ import { TASK_QUEUE, temporalConnectionOptions, temporalNamespace } from '../tem
 import { workflowCode } from './workflow-bundle';
 import { workerTuning } from './worker-tuning';
 
+/** The SDK's slot options of workerTuning(). */
+function workerSlots() {
+  const { dbConnections: _pool, ...slots } = workerTuning();
+  return slots;
+}
+
 /** A worker for the sync workflows and their activities, bound to one database. */
 export async function createWorker(options: {
   db: Kysely<Database>;
@@ -19,6 +25,6 @@ export async function createWorker(options: {
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(await workflowCode()),
     activities: createActivities(options.db),
-    ...workerTuning(),
+    ...workerSlots(),
   });
 }

@@ -5,9 +5,10 @@
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { createWorker } from './create-worker';
+import { workerTuning } from './worker-tuning';
 
 async function main() {
-  const db = createDb();
+  const db = createDb(undefined, workerTuning().dbConnections);
   await migrateToLatest(db);
   const worker = await createWorker({ db });
   console.log(`Worker polling task queue "${worker.options.taskQueue}"`);
