@@ -1,9 +1,8 @@
 /** The figures of `npm run bench:fleet`: its results, the console tables and the generated docs block. */
 import type { WorkerTuning } from '../src/workers/worker-tuning';
-import type { FleetFloorResult } from './fleet-floor-process';
 import type { RunCost } from './fleet-histories';
 import { quantile, type BatchResult } from './fleet-runs';
-import type { SteadyResult } from './fleet-shapes';
+import type { FleetFloor, SteadyResult } from './fleet-shapes';
 import { count, markdownTable, mib, seconds, textTable, writeMarkedBlock } from './report';
 import { describeMachine, type Machine } from './setup';
 
@@ -33,7 +32,7 @@ export interface FleetResults {
   };
   burstOne?: BatchResult;
   burstTwo?: BatchResult;
-  floor?: FleetFloorResult;
+  floor?: FleetFloor;
   brokenSchools?: number;
   fairSlow?: BatchResult;
   fairFailing?: BatchResult;
@@ -129,7 +128,7 @@ function batchColumns(results: FleetResults): [string, BatchResult][] {
   return columns.filter((column): column is [string, BatchResult] => column[1] !== undefined);
 }
 
-function batchRows(columns: [string, BatchResult][], floor?: FleetFloorResult): string[][] {
+function batchRows(columns: [string, BatchResult][], floor?: FleetFloor): string[][] {
   const cell = (pick: (b: BatchResult) => string) => columns.map(([, b]) => pick(b));
   const withFloor = (value: string) => (floor ? [value] : []);
   const perRun = (b: BatchResult, value: number) => (completed(b) === 0 ? '-' : value / completed(b));
@@ -177,6 +176,19 @@ function batchRows(columns: [string, BatchResult][], floor?: FleetFloorResult): 
       ...withFloor(floor ? `${(floor.cpuSeconds / floor.schoolMs.length).toFixed(2)} s` : ''),
     ],
     [
+      'machine CPU per school-run (all parts)',
+      ...cell((b) =>
+        completed(b) === 0
+          ? '-'
+          : `${((b.workerCpuSeconds + (b.postgresCpuSeconds ?? 0) + (b.temporalCpuSeconds ?? 0) + b.benchCpuSeconds) / completed(b)).toFixed(2)} s`,
+      ),
+      ...withFloor(
+        floor
+          ? `${((floor.cpuSeconds + (floor.postgresCpuSeconds ?? 0)) / floor.schoolMs.length).toFixed(2)} s`
+          : '',
+      ),
+    ],
+    [
       'CPU: workers / PostgreSQL / Temporal / bench+SIS',
       ...cell(
         (b) =>
@@ -184,12 +196,19 @@ function batchRows(columns: [string, BatchResult][], floor?: FleetFloorResult): 
             .map((v) => (v === undefined ? 'n/a' : v.toFixed(1)))
             .join(' / ') + ' s',
       ),
-      ...withFloor(`${floor?.cpuSeconds.toFixed(1)} s (floor process)`),
+      ...withFloor(
+        `${floor?.cpuSeconds.toFixed(1)} (floor process) / ${floor?.postgresCpuSeconds?.toFixed(1) ?? 'n/a'} / - / ${floor?.benchCpuSeconds.toFixed(1)} s`,
+      ),
     ],
     [
       'PostgreSQL connections, peak open / busy',
       ...cell((b) => `${b.pgConnectionsOpen} / ${b.pgConnectionsBusy}`),
       ...withFloor('10 (pool)'),
+    ],
+    [
+      'database transactions per school-run',
+      ...cell((b) => (b.dbTransactionsPerRun === undefined ? '-' : b.dbTransactionsPerRun.toFixed(0))),
+      ...withFloor(floor ? floor.dbTransactionsPerSchool.toFixed(0) : ''),
     ],
     [
       'history events per school-run (largest history)',

@@ -54,6 +54,12 @@ export interface BatchResult {
   cost?: RunCost;
   maxHistoryEvents: number;
   loadAverage1m: number;
+  /**
+   * Transactions the database committed or rolled back (pg_stat_database), per school-run: each
+   * statement outside a transaction counts as one, so this is close to the round trips of work.
+   * Read once the workers stopped (a backend reports its counters when it exits); bursts only.
+   */
+  dbTransactionsPerRun?: number;
 }
 
 /** Samples the connections to `database` every 200 ms until stopped. */
@@ -226,6 +232,15 @@ async function costsOf(client: Client, workflowIds: string[]): Promise<RunCost[]
     costs.push(...(await Promise.all(workflowIds.slice(i, i + 16).map((id) => runCost(client, id)))));
   }
   return costs;
+}
+
+/** Transactions committed and rolled back in `database` so far, as its backends reported them. */
+export async function dbTransactions(admin: Kysely<Database>, database: string): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    SELECT (xact_commit + xact_rollback)::text AS count FROM pg_stat_database WHERE datname = ${database}`.execute(
+    admin,
+  );
+  return Number(rows[0]?.count ?? 0);
 }
 
 /** Starts `count` worker processes on the bench's task queue and database. */

@@ -6,8 +6,10 @@
  */
 import type { FaultSettingsInput } from '../src/simulator/faults';
 import { isType, nextMessage, spawnTs } from './child-processes';
+import { cpuParts } from './cpu';
 import type { FleetFloorResult } from './fleet-floor-process';
 import {
+  dbTransactions,
   runBatch,
   quantile,
   startWorkers,
@@ -77,6 +79,7 @@ export async function burst(
   for (const school of options.schools) {
     if (run.broken?.schools.has(school.schoolId)) school.simulator.setFaults(run.broken.faults);
   }
+  const transactionsBefore = await dbTransactions(env.admin, database.name);
   try {
     const result = await runBatch(env, {
       label: run.label,
@@ -90,6 +93,10 @@ export async function burst(
       awaited: (schoolId) => !run.broken?.schools.has(schoolId),
       withCost: !run.broken,
     });
+    await stopWorkers(workers);
+    const transactions = (await dbTransactions(env.admin, database.name)) - transactionsBefore;
+    result.dbTransactionsPerRun =
+      transactions / Math.max(1, result.runs.filter((r) => r.status === 'completed').length);
     return { result, database };
   } finally {
     resetFleetSis(options.schools, options.latencyMs);
@@ -98,19 +105,41 @@ export async function burst(
 }
 
 /** The floor: the same SIS reads and bulk writes for every school at once, without Temporal. */
-export async function floor(env: FleetEnv, options: FleetOptions): Promise<FleetFloorResult> {
+export interface FleetFloor extends FleetFloorResult {
+  /** PostgreSQL's CPU seconds during the floor (its backends included). */
+  postgresCpuSeconds?: number;
+  /** The bench process's: the simulators answering the floor. */
+  benchCpuSeconds: number;
+  dbTransactionsPerSchool: number;
+}
+
+export async function floor(env: FleetEnv, options: FleetOptions): Promise<FleetFloor> {
   const { db, url } = await createDatabase(env.postgresUrl, 'fleet_floor');
   await storeFleetSchools(db, options.schools);
   await db.destroy();
   resetFleetSis(options.schools, options.latencyMs);
   console.log(`[fleet] floor: ${options.schools.length} schools without Temporal`);
+  const transactionsBefore = await dbTransactions(env.admin, 'fleet_floor');
+  const postgresCpu = () => cpuParts({ postgresDataDir: env.postgresDataDir }).postgres;
+  const postgresBefore = postgresCpu();
+  const benchBefore = process.cpuUsage();
   const child = spawnTs('fleet-floor-process.ts', { ...FLEET_CREDENTIALS, FLOOR_DATABASE_URL: url });
   child.send({ type: 'schools', configs: options.schools.map((school) => school.config) });
   const result = (await nextMessage(child, isType('result'))) as unknown as FleetFloorResult;
   await new Promise<void>((resolve) =>
     child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
   );
-  return result;
+  const postgresAfter = postgresCpu();
+  const bench = process.cpuUsage(benchBefore);
+  return {
+    ...result,
+    benchCpuSeconds: (bench.user + bench.system) / 1e6,
+    dbTransactionsPerSchool:
+      ((await dbTransactions(env.admin, 'fleet_floor')) - transactionsBefore) / options.schools.length,
+    ...(postgresBefore !== undefined && postgresAfter !== undefined
+      ? { postgresCpuSeconds: postgresAfter - postgresBefore }
+      : {}),
+  };
 }
 
 /** Every tenth school (by `share`), at least one. */
@@ -161,6 +190,20 @@ export async function steady(
   const workers = await startWorkers(1, database.workerEnv);
   resetFleetSis(options.schools, options.latencyMs);
   try {
+    // A fresh worker's first runs load its code paths: a warm-up run is not measured.
+    await runBatch(env, {
+      label: 'steady: warm-up run',
+      workers,
+      database: database.name,
+      planned: [
+        {
+          school: options.schools[0]!,
+          workflowId: `sync:${options.schools[0]!.schoolId}-warm-up`,
+          offsetMs: 0,
+        },
+      ],
+      withCost: false,
+    });
     const solo: BatchResult[] = [];
     for (const school of options.schools.slice(0, options.soloSchools)) {
       solo.push(
@@ -179,7 +222,7 @@ export async function steady(
     for (const rate of options.rates) {
       const runs = Math.min(
         options.schools.length,
-        Math.max(1, Math.round((rate * options.hourSeconds) / 3600)),
+        Math.max(1, Math.ceil((rate * options.hourSeconds) / 3600)),
       );
       const result = await runBatch(env, {
         label: `steady: ${rate} school-runs/hour (${runs} over ${options.hourSeconds} s)`,
