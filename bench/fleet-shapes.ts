@@ -58,6 +58,8 @@ async function fleetDatabase(env: FleetEnv, name: string, schools: FleetSchool[]
     DATABASE_URL: url,
     TEMPORAL_ADDRESS: env.temporalAddress,
     BENCH_TASK_QUEUE: env.taskQueue,
+    // Node options for the workers alone (e.g. --max-old-space-size=512), not for the bench.
+    ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
   };
   return { name, workerEnv };
 }

@@ -11,7 +11,8 @@
  *   --solo-schools K     (default 10: schools run alone for the steady reference)
  *
  * Prints the figures, writes bench/results/fleet.json and the generated "Fleet" block of
- * docs/benchmarks.md. Worker slots come from the environment (WORKER_MAX_CONCURRENT_ACTIVITIES, ...).
+ * docs/benchmarks.md. Worker slots come from the environment (WORKER_MAX_CONCURRENT_ACTIVITIES, ...);
+ * BENCH_WORKER_NODE_OPTIONS gives the workers alone Node options (e.g. --max-old-space-size=512).
  */
 import { Client, Connection } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
