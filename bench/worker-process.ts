@@ -13,6 +13,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb } from '../src/db/connection';
 import { temporalConnectionOptions } from '../src/temporal/connection';
 import { createWorker } from '../src/workers/create-worker';
+import { readWorkerSettings } from '../src/workers/worker-settings';
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -39,9 +40,16 @@ async function main() {
     );
   // Warnings and errors only: the bench prints its own progress.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const db = createDb();
+  const settings = readWorkerSettings();
+  const db = createDb(undefined, settings.DATABASE_POOL_MAX);
   const connection = await NativeConnection.connect(temporalConnectionOptions());
-  const worker = await createWorker({ db, connection, taskQueue });
+  const worker = await createWorker({
+    db,
+    connection,
+    taskQueue,
+    maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  });
   const stop = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };

@@ -9,7 +9,6 @@ import { CampusCloudClient } from '../campus-cloud/client';
 import { resolveCredentials } from '../config/credentials';
 import { ConfigError, parseSchoolConfig } from '../config/load-school-config';
 import type { SchoolConfig } from '../config/school-config';
-import { contentHash } from '../mapping/content-hash';
 import type { Database } from '../db/database';
 import { SisRequestSlots } from '../db/sis-request-slots';
 import type { RunTarget } from '../db/run-bookkeeping';
@@ -32,9 +31,11 @@ export interface SchoolContext {
 /**
  * The context of one run: the school's stored configuration, or for a dry run the configuration it
  * was started with (the school need not be enabled yet). One client per configuration version.
+ * Every activity asks for its run's context, so a configuration is validated once per version,
+ * not once per activity (validating a time zone alone costs a luxon zone lookup).
  */
 export class SchoolContexts {
-  private readonly clients = new Map<string, CampusCloudClient>();
+  private readonly versions = new Map<string, { config: SchoolConfig; sis: CampusCloudClient }>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -59,11 +60,11 @@ export class SchoolContexts {
         `School ${run.school_id} is not enabled. Run \`npm run cli -- enable --config <file>\`.`,
       );
     }
-    const config = parseSchoolConfig(raw, `configuration of school ${run.school_id}`);
+    const { config, sis } = this.version(raw, run.school_id);
     const dryRun = run.kind === 'dry-run';
     return {
       config,
-      sis: this.client(config),
+      sis,
       dryRun,
       target: { schoolId: run.school_id, syncRunId, dryRun },
       modifiedSince:
@@ -71,19 +72,22 @@ export class SchoolContexts {
     };
   }
 
-  private client(config: SchoolConfig): CampusCloudClient {
-    const version = contentHash([config]);
-    let client = this.clients.get(version);
-    if (!client) {
-      client = new CampusCloudClient({
+  /** The configuration as stored (jsonb: keys in a stable order), validated, with its client. */
+  private version(raw: Record<string, unknown>, schoolId: string) {
+    const key = JSON.stringify(raw);
+    let version = this.versions.get(key);
+    if (!version) {
+      const config = parseSchoolConfig(raw, `configuration of school ${schoolId}`);
+      const sis = new CampusCloudClient({
         baseUrl: config.sis.baseUrl,
         ...resolveCredentials(config, 'the worker'),
         timeoutMs: config.sis.requestTimeoutMs,
         limit: new SisRequestSlots(this.db, config.schoolId, config.sis.maxConcurrentRequests).run,
         observe: sisRequestMetrics(config.schoolId),
       });
-      this.clients.set(version, client);
+      version = { config, sis };
+      this.versions.set(key, version);
     }
-    return client;
+    return version;
   }
 }

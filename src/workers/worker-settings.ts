@@ -5,7 +5,13 @@ import { durationSeconds, logLevel, readProcessEnv, wholeNumber } from '../confi
 const workerEnv = z.object({
   /** After SIGTERM, how long activities in flight may run before they are cancelled. */
   WORKER_SHUTDOWN_GRACE: durationSeconds(30),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(16),
+  /**
+   * Activities wait on the SIS most of the time (a page is a few requests of 100 ms or more), so
+   * one process runs many at once: 16 left a burst of schools queued behind each other's SIS
+   * latency (docs/benchmarks.md, "Fleet"). One school's run never has more than 16 activities in
+   * flight, and its SIS budget (`maxConcurrentRequests`) is enforced by its client, not by these.
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(64),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: wholeNumber(40),
   /** Connections of this worker's PostgreSQL pool: enough for its concurrent activities. */
   DATABASE_POOL_MAX: wholeNumber(20),

@@ -22,7 +22,7 @@ function withEnv<T>(vars: Record<string, string | undefined>, body: () => T): T 
 test('the worker reads its slots and shutdown grace from the environment, with defaults', () => {
   assert.deepEqual(readWorkerSettings({}), {
     WORKER_SHUTDOWN_GRACE: 30,
-    WORKER_MAX_CONCURRENT_ACTIVITIES: 16,
+    WORKER_MAX_CONCURRENT_ACTIVITIES: 64,
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
     DATABASE_POOL_MAX: 20,
     LOG_LEVEL: 'info',
