@@ -19,10 +19,12 @@ import {
 import { SisRateLimitedError, SisTransientError } from './errors';
 
 /**
- * Tries per request. With a third of requests failing (a bad day), six tries leave about one
- * request in a thousand failed, which Temporal then retries with the page's progress kept.
+ * Tries per request. With a third of requests failing (a bad day), eight tries leave about one
+ * request in ten thousand failed (six left one in a thousand: a dozen activity retries in a run of
+ * `large`, each reading its part again, +6% requests); Temporal retries those with the progress
+ * kept. A SIS that is down, not flaky, meets the circuit breaker instead.
  */
-export const IN_REQUEST_TRIES = 6;
+export const IN_REQUEST_TRIES = 8;
 /** A 429 that asks for a longer wait goes to Temporal, which waits without holding a request slot. */
 const MAX_IN_REQUEST_WAIT_SECONDS = 5;
 
