@@ -7,8 +7,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
-import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrate';
 import {
   adminByIdOrEmail,
   createAdmin,
@@ -20,16 +18,7 @@ import {
 import { generatePassword } from '../accounts/password';
 import { clearSignInFailures } from '../accounts/sign-in-throttle';
 import { formatTable, listTime } from './table';
-
-async function withDb<T>(body: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const db = createDb();
-  try {
-    await migrateToLatest(db);
-    return await body(db);
-  } finally {
-    await db.destroy();
-  }
-}
+import { withDb } from './with-db';
 
 function lockState(admin: AdminListing): string {
   if (admin.lockedEverywhere) return 'locked (all addresses)';

@@ -4,20 +4,9 @@
  * (never a key nor its hash). Only the key's sha256 is stored.
  */
 import { Command } from 'commander';
-import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrate';
 import { createApiKey, listApiKeys, revokeApiKey } from '../accounts/api-keys';
 import { formatTable, listTime } from './table';
-
-async function withDb<T>(body: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const db = createDb();
-  try {
-    await migrateToLatest(db);
-    return await body(db);
-  } finally {
-    await db.destroy();
-  }
-}
+import { withDb } from './with-db';
 
 export function apiKeyCommand(): Command {
   const apiKey = new Command('api-key').description("CourseKey API keys for a school's own systems");
