@@ -13,6 +13,11 @@
  * In front, a local limiter of the same size: one process never has more tries waiting on the
  * database than the school's budget. A try that finds no slot sleeps until a slot of the school
  * is freed, here or in another process (one wakes per free), or POLL_MS passed (expired leases).
+ *
+ * A slot whose try succeeded is kept for KEEP_IDLE_MS before it is given back, so the next try of this
+ * process (the next page, the next section, the next PostAttendance call) takes it without a
+ * database round trip: two statements per SIS request would otherwise be most of a small school's
+ * database work. Another process waits at most that long for a slot this one no longer uses.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -29,6 +34,8 @@ const RENEW_EVERY_MS = 1_000;
 const LEASE_MARGIN_MS = 2_000;
 /** Waiters ask again this often even without a notification (a lease that expired sends none). */
 const POLL_MS = 500;
+/** How long a slot no try uses stays with this process before it is given back. */
+export const KEEP_IDLE_MS = 1_000;
 
 /** Names the process in `holder`, for an operator looking at the table. */
 const PROCESS_HOLDER = `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
@@ -49,12 +56,17 @@ interface HeldSlot {
   holder: string;
   /** performance.now() when the last claim or renewal of the lease was sent. */
   confirmedAt: number;
+  /** The current try's: aborted when the lease lapses under it. */
   abort: AbortController;
+  /** Set while no try uses the slot: gives it back when it fires. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 export class SisRequestSlots {
   private readonly local: LimitFunction;
   private readonly held = new Set<HeldSlot>();
+  /** Held slots no try uses, most recently used last. */
+  private readonly idle: HeldSlot[] = [];
   /** Tries waiting for a slot, longest first; a freed slot wakes the first. */
   private readonly sleepers: (() => void)[] = [];
   private waiting = 0;
@@ -63,7 +75,7 @@ export class SisRequestSlots {
   private frees = 0;
   private renewal: NodeJS.Timeout | undefined;
   private renewing = false;
-  private seeded = false;
+  private seeding: Promise<void> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -75,7 +87,7 @@ export class SisRequestSlots {
 
   /**
    * Runs one try with a slot of the school; `signal` aborts it when the slot's lease lapses. The
-   * result is handed back at once; the slot is given back right after.
+   * result is handed back at once; the slot is kept for the next try a moment, then given back.
    */
   run = <T>(task: (signal?: AbortSignal) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -94,22 +106,53 @@ export class SisRequestSlots {
         }
         try {
           resolve(await task(slot.abort.signal));
+          this.keepIdle(slot);
         } catch (err) {
           reject(err);
-        } finally {
+          // A failed try (an error, a 429 to wait out) gives its slot back at once.
           await this.giveBack(slot);
         }
       });
     });
 
-  /** Claims a slot, and while none is free sleeps until one is freed (or POLL_MS passed). */
+  /** An idle slot whose lease is safely within its time, for the next try; undefined if none. */
+  private reuse(): HeldSlot | undefined {
+    const slot = this.idle.pop();
+    if (!slot) return undefined;
+    if (performance.now() - slot.confirmedAt > SLOT_LEASE_MS - LEASE_MARGIN_MS) {
+      this.lapse(slot);
+      return this.reuse();
+    }
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
+    slot.abort = new AbortController();
+    return slot;
+  }
+
+  /** Keeps the slot of a try that succeeded for KEEP_IDLE_MS, unless its lease already lapsed. */
+  private keepIdle(slot: HeldSlot): void {
+    if (slot.abort.signal.aborted || !this.held.has(slot)) {
+      void this.giveBack(slot);
+      return;
+    }
+    slot.idleTimer = setTimeout(() => {
+      const index = this.idle.indexOf(slot);
+      if (index >= 0) this.idle.splice(index, 1);
+      void this.giveBack(slot);
+    }, KEEP_IDLE_MS).unref();
+    this.idle.push(slot);
+    // A try of this process may be waiting on the database for a slot: this one is free now.
+    this.freed();
+  }
+
+  /** Takes an idle slot or claims one, and while none is free sleeps until one is freed (or POLL_MS passed). */
   private async take(): Promise<HeldSlot> {
     const releases = slotReleases(this.db);
     this.waiting++;
     try {
       for (;;) {
         const freesBefore = this.frees;
-        const slot = await this.claim();
+        const slot = this.reuse() ?? (await this.claim());
         if (slot) {
           this.hold(slot);
           return slot;
@@ -143,14 +186,21 @@ export class SisRequestSlots {
   }
 
   private async claim(): Promise<HeldSlot | undefined> {
-    if (!this.seeded) {
-      await sql`
-        INSERT INTO sis_request_slots (school_id, slot)
-        SELECT ${this.schoolId}, generate_series(0, ${this.maxConcurrent - 1}::int)
-        ON CONFLICT DO NOTHING
-      `.execute(this.db);
-      this.seeded = true;
-    }
+    // One seeding per process and school, shared by the first tries (they start side by side).
+    this.seeding ??= sql`
+      INSERT INTO sis_request_slots (school_id, slot)
+      SELECT ${this.schoolId}, generate_series(0, ${this.maxConcurrent - 1}::int)
+      ON CONFLICT DO NOTHING
+    `
+      .execute(this.db)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.seeding = undefined;
+          throw err;
+        },
+      );
+    await this.seeding;
     const holder = `${PROCESS_HOLDER}#${++tries}`;
     const confirmedAt = performance.now();
     const { rows } = await sql<{ slot: number }>`
@@ -172,10 +222,7 @@ export class SisRequestSlots {
 
   private async giveBack(slot: HeldSlot): Promise<void> {
     this.held.delete(slot);
-    if (this.held.size === 0) {
-      clearInterval(this.renewal);
-      this.renewal = undefined;
-    }
+    if (this.held.size === 0) this.stopRenewal();
     try {
       await sql`
         WITH freed AS (
@@ -191,6 +238,11 @@ export class SisRequestSlots {
     this.freed();
   }
 
+  private stopRenewal(): void {
+    clearInterval(this.renewal);
+    this.renewal = undefined;
+  }
+
   private freed(): void {
     this.frees++;
     this.sleepers.shift()?.();
@@ -201,14 +253,21 @@ export class SisRequestSlots {
     this.renewal ??= setInterval(() => void this.renew(), RENEW_EVERY_MS).unref();
   }
 
+  /** The slot's lease was lost: its try (if any) is aborted, and an idle slot is no longer offered. */
+  private lapse(slot: HeldSlot): void {
+    this.held.delete(slot);
+    if (this.held.size === 0) this.stopRenewal();
+    clearTimeout(slot.idleTimer);
+    const index = this.idle.indexOf(slot);
+    if (index >= 0) this.idle.splice(index, 1);
+    slot.abort.abort(new SlotLeaseLapsedError(this.schoolId));
+  }
+
   /** Extends the leases of tries held longer than a renewal period; aborts those not confirmed in time. */
   private async renew(): Promise<void> {
     const now = performance.now();
     for (const slot of this.held) {
-      if (now - slot.confirmedAt > SLOT_LEASE_MS - LEASE_MARGIN_MS) {
-        this.held.delete(slot);
-        slot.abort.abort(new SlotLeaseLapsedError(this.schoolId));
-      }
+      if (now - slot.confirmedAt > SLOT_LEASE_MS - LEASE_MARGIN_MS) this.lapse(slot);
     }
     const due = [...this.held].filter((slot) => now - slot.confirmedAt >= RENEW_EVERY_MS);
     if (this.renewing || due.length === 0) return;
@@ -224,7 +283,7 @@ export class SisRequestSlots {
       const renewed = new Set(rows.map((row) => row.holder));
       for (const slot of due) {
         if (renewed.has(slot.holder)) slot.confirmedAt = now;
-        else if (this.held.delete(slot)) slot.abort.abort(new SlotLeaseLapsedError(this.schoolId));
+        else if (this.held.has(slot)) this.lapse(slot);
       }
     } catch {
       // Tried again next second; a lease not renewed in time aborts its try above.

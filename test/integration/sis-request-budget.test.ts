@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { CampusCloudClient } from '../../src/campus-cloud/client';
-import { SisRequestSlots, SLOT_LEASE_MS, SlotLeaseLapsedError } from '../../src/db/sis-request-slots';
+import { KEEP_IDLE_MS, SisRequestSlots, SLOT_LEASE_MS, SlotLeaseLapsedError } from '../../src/db/sis-request-slots';
 import { generateDataset } from '../../src/simulator/generate';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../../src/simulator/server';
 import { SyncWorkflow } from '../../src/workflows/sync';
@@ -82,6 +82,9 @@ test('two workers on one task queue: the SIS never has more than maxConcurrentRe
     `peak ${stats.peakInFlight} requests in flight, more than the school's ${BUDGET}`,
   );
   assert.ok((stats.peakInFlightByCampus.MAIN ?? 0) <= BUDGET);
+  // Slots no try uses are kept KEEP_IDLE_MS for the next request, then given back.
+  const deadline = performance.now() + KEEP_IDLE_MS + 2_000;
+  while ((await heldSlots()) > 0 && performance.now() < deadline) await sleep(50);
   assert.equal(await heldSlots(), 0, 'every slot was given back');
 });
 
@@ -101,6 +104,27 @@ test('two processes sharing a school (two limiters on one database) stay within 
   assert.equal(peak, BUDGET);
 });
 
+test('tries one after another reuse the slot they hold, and give it back once idle', async () => {
+  const school = 'reuse-school';
+  const slots = new SisRequestSlots(env.db, school, 2);
+  const holders: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    await slots.run(async () => {
+      const row = await env.db
+        .selectFrom('sis_request_slots')
+        .select('holder')
+        .where('school_id', '=', school)
+        .where('holder', 'is not', null)
+        .executeTakeFirstOrThrow();
+      holders.push(row.holder!);
+    });
+  }
+  assert.equal(new Set(holders).size, 1, 'one claim served the ten tries');
+  assert.equal(await heldSlots(school), 1, 'kept a moment for the next try');
+  await sleep(KEEP_IDLE_MS + 500);
+  assert.equal(await heldSlots(school), 0, 'given back once no try used it');
+});
+
 test('a try longer than the lease keeps its slot; a try whose lease was lost is aborted', async () => {
   const school = 'lease-school';
   const slots = new SisRequestSlots(env.db, school, 1);
@@ -115,10 +139,15 @@ test('a try longer than the lease keeps its slot; a try whose lease was lost is 
   });
   assert.equal(await otherTry, true, 'the other process had the slot once it was given back');
 
+  let started = false;
   const lost = slots.run(
-    (signal) => new Promise((resolve) => signal!.addEventListener('abort', () => resolve(signal!.reason))),
+    (signal) =>
+      new Promise((resolve) => {
+        started = true;
+        signal!.addEventListener('abort', () => resolve(signal!.reason));
+      }),
   );
-  while ((await heldSlots(school)) < 1) await sleep(20);
+  while (!started) await sleep(20);
   // As if the lease had run out and another process had taken the slot.
   await env.db
     .updateTable('sis_request_slots')
