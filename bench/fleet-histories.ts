@@ -2,7 +2,7 @@
  * What a school-run costs Temporal, read from its histories (SyncWorkflow and its children): the
  * history events, and the Temporal Cloud Actions it would be billed, counted by the rule in
  * docs/benchmarks.md ("Fleet"): 1 per workflow started (the run and each child), 1 per activity
- * attempt, 1 per timer, signal, update and search-attribute upsert, 1 for the schedule that starts
+ * attempt, 1 per workflow task that ran local activities (however many), 1 per timer, signal, update and search-attribute upsert, 1 for the schedule that starts
  * the run, and the activity heartbeats that reach the server, estimated (they leave no event).
  */
 import type { Client } from '@temporalio/client';
@@ -21,6 +21,9 @@ export interface RunCost {
   events: number;
   largestHistory: number;
   activityAttempts: number;
+  /** Local activities (one marker each), and the workflow tasks that ran them: what is billed. */
+  localActivities: number;
+  localActivityTasks: number;
   timers: number;
   signals: number;
   updates: number;
@@ -56,6 +59,10 @@ interface CostEvent {
   workflowExecutionUpdateAcceptedEventAttributes?: unknown;
   workflowExecutionUpdateRejectedEventAttributes?: unknown;
   upsertWorkflowSearchAttributesEventAttributes?: unknown;
+  markerRecordedEventAttributes?: {
+    markerName?: string | null;
+    workflowTaskCompletedEventId?: unknown;
+  } | null;
 }
 
 const timeMs = (event: CostEvent) =>
@@ -66,6 +73,8 @@ function costOf(events: CostEvent[]): Omit<RunCost, 'schedule' | 'actions' | 'la
     workflows: 0,
     events: events.length,
     activityAttempts: 0,
+    localActivities: 0,
+    localActivityTasks: 0,
     timers: 0,
     signals: 0,
     updates: 0,
@@ -78,6 +87,7 @@ function costOf(events: CostEvent[]): Omit<RunCost, 'schedule' | 'actions' | 'la
     activityBusyMs: 0,
   };
   const started = new Map<string, { at: number; attempt: number }>();
+  const tasksWithLocalActivities = new Set<string>();
   const scheduledAt = new Map<string, number>();
   for (const event of events) {
     const id = String(event.eventId);
@@ -100,6 +110,11 @@ function costOf(events: CostEvent[]): Omit<RunCost, 'schedule' | 'actions' | 'la
     if (event.workflowExecutionUpdateAcceptedEventAttributes) cost.updates++;
     if (event.workflowExecutionUpdateRejectedEventAttributes) cost.updates++;
     if (event.upsertWorkflowSearchAttributesEventAttributes) cost.upserts++;
+    const marker = event.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') {
+      cost.localActivities++;
+      tasksWithLocalActivities.add(String(marker.workflowTaskCompletedEventId));
+    }
     const start = event.activityTaskStartedEventAttributes;
     if (start) {
       started.set(String(start.scheduledEventId), { at: timeMs(event), attempt: start.attempt ?? 1 });
@@ -119,6 +134,7 @@ function costOf(events: CostEvent[]): Omit<RunCost, 'schedule' | 'actions' | 'la
       cost.heartbeats += attempt.attempt + Math.floor((timeMs(event) - attempt.at) / HEARTBEAT_THROTTLE_MS);
     }
   }
+  cost.localActivityTasks = tasksWithLocalActivities.size;
   return cost;
 }
 
@@ -136,6 +152,7 @@ export async function runCost(client: Client, syncWorkflowId: string): Promise<R
   const actions =
     total.workflows +
     total.activityAttempts +
+    total.localActivityTasks +
     total.timers +
     total.signals +
     total.updates +

@@ -163,7 +163,11 @@ function batchRows(columns: [string, BatchResult][], floor?: FleetFloor): string
     [
       'SIS requests per school (mean, max)',
       ...cell((b) => `${mean(b.sisRequestsPerSchool).toFixed(0)}, ${Math.max(0, ...b.sisRequestsPerSchool)}`),
-      ...withFloor('same reads, no PostAttendance'),
+      ...withFloor(
+        floor?.sisRequestsPerSchool
+          ? `${mean(floor.sisRequestsPerSchool).toFixed(0)}, ${Math.max(0, ...floor.sisRequestsPerSchool)}`
+          : '',
+      ),
     ],
     [
       'worker peak RSS (largest worker)',
@@ -230,10 +234,10 @@ function batchRows(columns: [string, BatchResult][], floor?: FleetFloor): string
       ...withFloor('-'),
     ],
     [
-      'per run: activities, their time queued / running',
+      'per run: activities (+ local), their time queued / running',
       ...cell((b) =>
         b.cost
-          ? `${b.cost.activityAttempts.toFixed(0)}, ${seconds(b.cost.activityQueuedMs)} / ${seconds(b.cost.activityBusyMs)}`
+          ? `${b.cost.activityAttempts.toFixed(0)} (+${(b.cost.localActivities ?? 0).toFixed(0)}), ${seconds(b.cost.activityQueuedMs)} / ${seconds(b.cost.activityBusyMs)}`
           : '-',
       ),
       ...withFloor('-'),
@@ -290,6 +294,10 @@ function costRows(cost: RunCost): string[][] {
     ['per school-run (mean)', 'count'],
     ['workflows started (sync + roster + posting)', cost.workflows.toFixed(1)],
     ['activity attempts', cost.activityAttempts.toFixed(1)],
+    [
+      `local activities ${(cost.localActivities ?? 0).toFixed(1)}: workflow tasks that ran them (1 action each)`,
+      (cost.localActivityTasks ?? 0).toFixed(1),
+    ],
     ['activity heartbeats sent (estimated)', cost.heartbeats.toFixed(1)],
     ['timers', cost.timers.toFixed(1)],
     ['signals + updates + search-attribute upserts', (cost.signals + cost.updates + cost.upserts).toFixed(1)],

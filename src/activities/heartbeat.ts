@@ -24,7 +24,8 @@ const progressOf = new WeakMap<Context, (cursor: unknown) => void>();
 export async function withHeartbeat<T>(body: () => Promise<T>): Promise<T> {
   const context = Context.current();
   let progress = context.info.heartbeatDetails as AttemptProgress | undefined;
-  const beat = () => context.heartbeat(progress);
+  // A local activity has no heartbeat: the worker running it keeps its workflow task alive.
+  const beat = context.info.isLocal ? () => undefined : () => context.heartbeat(progress);
   progressOf.set(context, (cursor) => {
     progress = { cursor, attempt: context.info.attempt };
     beat();

@@ -10,11 +10,12 @@ import {
   defineSignal,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeactivationCounts, SettledDeactivations } from '../activities/deactivation';
-import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
+import { activityRetry, HEARTBEAT_TIMEOUT, LOCAL_BOOKKEEPING } from './activity-options';
 import { inPool, sideBySide } from './pool';
 
 export interface RosterSyncInput {
@@ -35,26 +36,33 @@ export interface RosterSyncResult {
 // A cancelled or failed run ends once the activities in flight have finished (none of them stops
 // at a cancellation, so each finishes its page): none writes after SyncWorkflow's bookkeeping.
 const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers, countSyncedSections } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: activityRetry,
-    cancellationType,
-  });
-const {
-  syncClassSessionsBatch,
-  syncCourseMembersBatch,
-  checkListingsNotEmpty,
-  collectVanishedRecords,
-  settleDeactivations,
-  applyHeldDeactivations,
-} = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
+const { syncSectionsPage, syncUsersPage } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: activityRetry,
   cancellationType,
 });
+const { syncClassSessionsBatch, syncCourseMembersBatch, applyHeldDeactivations } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: activityRetry,
+    cancellationType,
+  });
+/** The steps between the stages: one SIS request at most, or a few statements each. */
+const bookkeeping = {
+  remote: proxyActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: activityRetry,
+    cancellationType,
+  }),
+  local: proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    retry: activityRetry,
+    cancellationType,
+  }),
+};
 
 /** Parallel activities per school; the SIS request budget itself is enforced in the worker. */
 const PAGE_CONCURRENCY = 4;
@@ -73,6 +81,14 @@ const APPROVAL_IN_SYNC_WORKFLOW = 'approval-in-sync-workflow';
 
 export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<RosterSyncResult> {
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
+  const {
+    listSyncTerms,
+    checkListingsNotEmpty,
+    syncInstructorUsers,
+    countSyncedSections,
+    collectVanishedRecords,
+    settleDeactivations,
+  } = patched(LOCAL_BOOKKEEPING) ? bookkeeping.local : bookkeeping.remote;
 
   // Sections and the user lists do not depend on each other: fetch them side by side.
   const [termIds] = await sideBySide([

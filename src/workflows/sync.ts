@@ -9,13 +9,15 @@ import {
   CancellationScope,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
 import type { RunSummary } from '../activities/sync-runs';
-import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
+import { activityRetry, HEARTBEAT_TIMEOUT, LOCAL_BOOKKEEPING } from './activity-options';
 import { AttendancePostingWorkflow, type PostingCounts } from './attendance-posting';
 import { deactivationApproval } from './deactivation-approval';
 import { sideBySide } from './pool';
@@ -31,11 +33,14 @@ export interface SyncInput {
 /** A run's counts, what it holds back for approval, and what attendance posting sent. */
 export type SyncResult = RunSummary & { held: DeactivationCounts; posting: PostingCounts };
 
-const { beginSyncRun, finishSyncRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: activityRetry,
-});
+const bookkeeping = {
+  remote: proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: activityRetry,
+  }),
+  local: proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: activityRetry }),
+};
 
 const CANCELLED =
   'Cancelled before it finished: what it wrote stays, held deactivations not approved stay unapplied, and the next run syncs afresh.';
@@ -46,6 +51,7 @@ export const rosterWorkflowId = (parentWorkflowId: string) =>
 export const postingWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'posting:');
 
 export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
+  const { beginSyncRun, finishSyncRun } = patched(LOCAL_BOOKKEEPING) ? bookkeeping.local : bookkeeping.remote;
   const approval = deactivationApproval(input.schoolId);
   const { workflowId, runId } = workflowInfo();
   // Bookkeeping is not cancellable: a run cancelled at any point still records how it ended.

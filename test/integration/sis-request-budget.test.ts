@@ -10,7 +10,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { CampusCloudClient } from '../../src/campus-cloud/client';
-import { KEEP_IDLE_MS, SisRequestSlots, SLOT_LEASE_MS, SlotLeaseLapsedError } from '../../src/db/sis-request-slots';
+import {
+  KEEP_IDLE_MS,
+  SisRequestSlots,
+  SLOT_LEASE_MS,
+  SlotLeaseLapsedError,
+} from '../../src/db/sis-request-slots';
 import { generateDataset } from '../../src/simulator/generate';
 import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from '../../src/simulator/server';
 import { SyncWorkflow } from '../../src/workflows/sync';
