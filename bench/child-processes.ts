@@ -13,11 +13,17 @@ const profileFlags = process.env.BENCH_CPU_PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${path.join(projectRoot, 'bench', 'results', 'profiles')}`]
   : [];
 
+/**
+ * The worker's heap limit, as `npm run worker` sets it (package.json, WORKER_HEAP_MB): without one
+ * V8 lets a busy worker's heap grow towards a quarter of the machine's memory before it collects.
+ */
+const WORKER_NODE_FLAGS = [`--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 640}`];
+
 /** bench/<file> under tsx in a child process with an IPC channel, on this process's stdout and stderr. */
-export function spawnTs(file: string, env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnTs(file: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
   return spawn(
     process.execPath,
-    [...profileFlags, '--import', 'tsx', path.join(projectRoot, 'bench', file)],
+    [...nodeFlags, ...profileFlags, '--import', 'tsx', path.join(projectRoot, 'bench', file)],
     {
       cwd: projectRoot,
       env: { ...process.env, ...env },
@@ -77,7 +83,7 @@ export class WorkerProcess {
   }
 
   static async start(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-    const child = spawnTs('worker-process.ts', env);
+    const child = spawnTs('worker-process.ts', env, WORKER_NODE_FLAGS);
     const worker = new WorkerProcess(child);
     await nextMessage(child, isType('ready'));
     return worker;

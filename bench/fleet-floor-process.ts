@@ -1,14 +1,15 @@
 /**
- * The floor of a fleet burst: every school's full roster sync (bench/floor-sync.ts) at once in one
- * process, each school with its own SIS client and request budget as in the worker, all writing
- * through one pool of as many connections as a worker's (10). No Temporal, no orchestration.
+ * The floor of a fleet burst: every school's full roster sync and attendance posting
+ * (bench/floor-sync.ts) at once in one process, each school with its own SIS client and request
+ * budget as in the worker, all writing through one pool of 10 connections. No Temporal, no
+ * orchestration.
  * Run by bench/fleet.ts with an IPC channel: FLOOR_DATABASE_URL (migrated, empty, with the
  * schools' rows), the SIS credentials in the environment variables the configurations name, and
  * the configurations as the message {type:'schools', configs}.
  */
-import pg from 'pg';
 import type { SchoolConfig } from '../src/config/school-config';
-import { floorSisClient, floorSync, requiredEnv } from './floor-sync';
+import { createDb, poolOf } from '../src/db/connection';
+import { floorPostAttendance, floorSisClient, floorSync, requiredEnv } from './floor-sync';
 
 export interface FleetFloorResult {
   type: 'result';
@@ -17,6 +18,8 @@ export interface FleetFloorResult {
   /** Per school, its floor sync's duration. */
   schoolMs: number[];
   rows: number;
+  /** PostAttendance calls, every school's (records and LDAs). */
+  postingCalls: number;
   maxRssBytes: number;
   cpuSeconds: number;
 }
@@ -27,23 +30,30 @@ async function main() {
   const configs = await new Promise<SchoolConfig[]>((resolve) =>
     process.once('message', (message: { configs: SchoolConfig[] }) => resolve(message.configs)),
   );
-  const pool = new pg.Pool({ connectionString: requiredEnv('FLOOR_DATABASE_URL'), max: FLOOR_CONNECTIONS });
+  const db = createDb(requiredEnv('FLOOR_DATABASE_URL'), FLOOR_CONNECTIONS);
   const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   const schools = await Promise.all(
     configs.map(async (config) => {
-      const result = await floorSync(config, floorSisClient(config), pool);
-      return { ms: performance.now() - started, rows: Object.values(result.rows).reduce((a, b) => a + b, 0) };
+      const sis = floorSisClient(config);
+      const result = await floorSync(config, sis, poolOf(db));
+      const posting = await floorPostAttendance(config, sis, db, new Date());
+      return {
+        ms: performance.now() - started,
+        rows: Object.values(result.rows).reduce((a, b) => a + b, 0) + posting.records,
+        postingCalls: posting.calls,
+      };
     }),
   );
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuAtStart);
-  await pool.end();
+  await db.destroy();
   const result: FleetFloorResult = {
     type: 'result',
     wallMs,
     schoolMs: schools.map((school) => school.ms),
     rows: schools.reduce((sum, school) => sum + school.rows, 0),
+    postingCalls: schools.reduce((sum, school) => sum + school.postingCalls, 0),
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };

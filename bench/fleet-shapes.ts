@@ -106,12 +106,13 @@ export async function burst(
   }
 }
 
-/** The floor: the same SIS reads and bulk writes for every school at once, without Temporal. */
+/** The floor: the same SIS requests and bulk writes for every school at once, without Temporal. */
 export interface FleetFloor extends FleetFloorResult {
   /** PostgreSQL's CPU seconds during the floor (its backends included). */
   postgresCpuSeconds?: number;
   /** The bench process's: the simulators answering the floor. */
   benchCpuSeconds: number;
+  sisRequestsPerSchool: number[];
   dbTransactionsPerSchool: number;
 }
 
@@ -136,6 +137,7 @@ export async function floor(env: FleetEnv, options: FleetOptions): Promise<Fleet
   return {
     ...result,
     benchCpuSeconds: (bench.user + bench.system) / 1e6,
+    sisRequestsPerSchool: options.schools.map((school) => school.simulator.getStats().total),
     dbTransactionsPerSchool:
       ((await dbTransactions(env.admin, 'fleet_floor')) - transactionsBefore) / options.schools.length,
     ...(postgresBefore !== undefined && postgresAfter !== undefined

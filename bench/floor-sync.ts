@@ -7,10 +7,13 @@
  * section is known, rows are written while fetching goes on. Used by bench/floor-process.ts (one
  * school, `npm run bench`) and bench/fleet-floor-process.ts (many at once, `npm run bench:fleet`).
  */
+import { sql, type Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type pg from 'pg';
+import { MAX_RECORDS_PER_CALL, toSisRecord } from '../src/activities/attendance-posting';
+import { chunked } from '../src/activities/chunked';
 import { CampusCloudClient, type Page } from '../src/campus-cloud/client';
-import type { Enrollment, ScheduleEntry, Section } from '../src/campus-cloud/schemas';
+import type { Enrollment, LastDateAttended, ScheduleEntry, Section } from '../src/campus-cloud/schemas';
 import type { SchoolConfig } from '../src/config/school-config';
 import { expandWeeklySchedule } from '../src/coursekey/class-sessions';
 import { mapDeliveryMethod } from '../src/coursekey/delivery-methods';
@@ -29,6 +32,8 @@ import {
   userRow,
 } from '../src/mapping/roster-rows';
 import { campusToday, isInSyncWindow, termSearchRange } from '../src/coursekey/sync-window';
+import { computeCourseAttendance } from '../src/db/course-attendance';
+import type { Database } from '../src/db/database';
 import type { RosterTable } from '../src/db/write-changed-rows';
 
 export interface FloorSyncResult {
@@ -263,4 +268,84 @@ export async function floorSync(
     Object.entries(sinks).map(([table, sink]) => [table, sink.count]),
   ) as Record<RosterTable, number>;
   return { lastAnswerAt: lastAnswer, rows };
+}
+
+/**
+ * The floor of a run's attendance posting, after floorSync: every active course's attendance
+ * computed with the worker's code as of `now`, posted in calls of 500 records one call at a time
+ * (the contract's safety, not orchestration), each call's answers written to the ledger in one
+ * statement while the next call goes out, then the last dates attended of the accepted records in
+ * calls of 500. No journal, no cursor, no per-course bookkeeping.
+ */
+export async function floorPostAttendance(
+  config: SchoolConfig,
+  sis: CampusCloudClient,
+  db: Kysely<Database>,
+  now: Date,
+): Promise<{ calls: number; records: number }> {
+  const schoolId = config.schoolId;
+  const courses = await db
+    .selectFrom('courses')
+    .select('sis_key')
+    .where('school_id', '=', schoolId)
+    .where('active', '=', true)
+    .execute();
+  const { records } = await computeCourseAttendance(
+    db,
+    config,
+    courses.map((course) => course.sis_key),
+    now,
+    { forPosting: true },
+  );
+  const writes: Promise<unknown>[] = [];
+  const lastDates = new Map<string, LastDateAttended>();
+  let calls = 0;
+  for (const call of chunked(records, MAX_RECORDS_PER_CALL)) {
+    const sent = call.map(toSisRecord);
+    const response = await sis.postAttendance({ records: sent, lastDatesAttended: [] });
+    calls++;
+    const answers = new Map(response.results.map((result) => [result.externalId, result]));
+    const rows = call.flatMap((record, index) => {
+      const answer = answers.get(sent[index]!.externalId);
+      if (!answer) return [];
+      const accepted = answer.status === 'Accepted';
+      if (accepted && record.attended > 0) {
+        const key = `${record.courseKey}\u0000${record.studentId}`;
+        const last = lastDates.get(key);
+        if (!last || last.lastDateAttended < record.date)
+          lastDates.set(key, {
+            scheduledCourseId: record.courseKey,
+            studentId: record.studentId,
+            lastDateAttended: record.date,
+          });
+      }
+      return [
+        {
+          school_id: schoolId,
+          course_sis_key: record.courseKey,
+          student_sis_id: record.studentId,
+          attendance_date: record.date,
+          type: record.type,
+          attended_minutes: record.attended,
+          absent_minutes: record.absent,
+          status: accepted ? 'accepted' : 'rejected',
+          sis_message: accepted ? null : (answer.message ?? null),
+          sis_attendance_id: answer.attendanceId ?? null,
+        },
+      ];
+    });
+    writes.push(
+      sql`INSERT INTO attendance_ledger (school_id, course_sis_key, student_sis_id, attendance_date, type,
+            attended_minutes, absent_minutes, status, sis_message, sis_attendance_id)
+          SELECT school_id, course_sis_key, student_sis_id, attendance_date, type, attended_minutes,
+            absent_minutes, status, sis_message, sis_attendance_id
+          FROM json_populate_recordset(NULL::attendance_ledger, ${JSON.stringify(rows)}::json)`.execute(db),
+    );
+  }
+  for (const chunk of chunked([...lastDates.values()], MAX_RECORDS_PER_CALL)) {
+    await sis.postAttendance({ records: [], lastDatesAttended: chunk });
+    calls++;
+  }
+  await Promise.all(writes);
+  return { calls, records: records.length };
 }

@@ -69,7 +69,7 @@ interface ComputedCourse extends ComputedCourseState {
 /** The id the SIS echoes in its answer: the record's own key, readable in the SIS's logs. */
 const externalId = (r: ComputedRecord) => `${r.courseKey}|${r.studentId}|${r.date}|${r.type}`;
 
-function toSisRecord(record: ComputedRecord): PostAttendanceRequest['records'][number] {
+export function toSisRecord(record: ComputedRecord): PostAttendanceRequest['records'][number] {
   return {
     externalId: externalId(record),
     scheduledCourseId: record.courseKey,
