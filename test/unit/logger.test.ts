@@ -91,3 +91,16 @@ test("a failed activity attempt from the Temporal SDK is one line with the error
   assert.equal(line!.attempt, 3);
   assert.deepEqual(line!.error, { type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:5432' });
 });
+
+test("the core's long-workflow-task notice is debug: tasks that run local activities last as long as they do", () => {
+  const { logger, lines } = capturedLogger();
+  const sdk = temporalLogger(logger);
+  sdk.warn('[TMPRL1104] 01a2:52:1 Workflow task duration exceeded 5 seconds.', {
+    workflow_type: 'SyncWorkflow',
+  });
+  sdk.warn('Activity failed', { activityType: 'syncUsersPage' });
+  assert.deepEqual(
+    lines().map((line) => line.level),
+    ['debug', 'warn'],
+  );
+});
