@@ -55,6 +55,7 @@ async function main() {
     taskQueue,
     maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const stop = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -10,6 +10,7 @@ import { workflowCode } from './workflow-bundle';
 export interface WorkerCapacity {
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  maxCachedWorkflows?: number;
   /** Seconds after shutdown begins before activities still running are cancelled. */
   shutdownGraceSeconds?: number;
 }
@@ -35,6 +36,7 @@ export async function createWorker(
     ...(options.maxConcurrentWorkflowTaskExecutions
       ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }
       : {}),
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.shutdownGraceSeconds !== undefined
       ? { shutdownGraceTime: `${options.shutdownGraceSeconds} seconds` }
       : {}),

@@ -64,6 +64,7 @@ async function main() {
         workflowBundle: { codePath: bundle.codePath },
         maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
         maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
         shutdownGraceSeconds: settings.WORKER_SHUTDOWN_GRACE,
       });
       // Kept listening (not `once`): a second signal (npm forwards one, a supervisor may repeat it)

@@ -24,6 +24,7 @@ test('the worker reads its slots and shutdown grace from the environment, with d
     WORKER_SHUTDOWN_GRACE: 30,
     WORKER_MAX_CONCURRENT_ACTIVITIES: 64,
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
+    WORKER_MAX_CACHED_WORKFLOWS: 1000,
     DATABASE_POOL_MAX: 20,
     LOG_LEVEL: 'info',
   });
