@@ -14,11 +14,11 @@ export const activityRetry = {
 };
 
 /**
- * Since this patch a run's short bookkeeping steps (recording the run, the checks and counts between
- * the roster's stages, settling deactivations) run as local activities: in the worker that runs the
- * workflow task, recorded as one marker each, with no round trip through the task queue. Temporal
- * bills the local activities of one workflow task as one action and stores a fraction of the events,
- * which is most of what a small school's run costs the server. The SIS pages, the batches and the
- * attendance posting stay activities: they are long and heartbeat.
+ * Since this patch a run's short database-only steps (recording the run, the checks and counts
+ * between the roster's stages, settling deactivations) run as local activities: in the worker that
+ * runs the workflow task, recorded as one marker each, with no round trip through the task queue.
+ * Temporal bills the local activities of one workflow task as one action and stores a fraction of
+ * the events. Whatever calls the SIS stays an activity: the pages, the batches and the posting are
+ * long and heartbeat, and a local activity waiting on a slow SIS would hold a workflow task slot.
  */
 export const LOCAL_BOOKKEEPING = 'local-bookkeeping';

@@ -36,7 +36,7 @@ export interface RosterSyncResult {
 // A cancelled or failed run ends once the activities in flight have finished (none of them stops
 // at a cancellation, so each finishes its page): none writes after SyncWorkflow's bookkeeping.
 const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const { syncSectionsPage, syncUsersPage } = proxyActivities<Activities>({
+const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: activityRetry,
@@ -49,7 +49,11 @@ const { syncClassSessionsBatch, syncCourseMembersBatch, applyHeldDeactivations }
     retry: activityRetry,
     cancellationType,
   });
-/** The steps between the stages: one SIS request at most, or a few statements each. */
+/**
+ * The steps between the stages that only read and write the database. Local activities hold their
+ * workflow task open while they run, so nothing that waits on the SIS (a slow SIS would hold the
+ * worker's workflow task slots from every other school) runs as one.
+ */
 const bookkeeping = {
   remote: proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
@@ -81,14 +85,11 @@ const APPROVAL_IN_SYNC_WORKFLOW = 'approval-in-sync-workflow';
 
 export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<RosterSyncResult> {
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
-  const {
-    listSyncTerms,
-    checkListingsNotEmpty,
-    syncInstructorUsers,
-    countSyncedSections,
-    collectVanishedRecords,
-    settleDeactivations,
-  } = patched(LOCAL_BOOKKEEPING) ? bookkeeping.local : bookkeeping.remote;
+  const { checkListingsNotEmpty, countSyncedSections, collectVanishedRecords, settleDeactivations } = patched(
+    LOCAL_BOOKKEEPING,
+  )
+    ? bookkeeping.local
+    : bookkeeping.remote;
 
   // Sections and the user lists do not depend on each other: fetch them side by side.
   const [termIds] = await sideBySide([
