@@ -17,7 +17,7 @@ const profileFlags = process.env.BENCH_CPU_PROF
  * The worker's heap limit, as `npm run worker` sets it (package.json, WORKER_HEAP_MB): without one
  * V8 lets a busy worker's heap grow towards a quarter of the machine's memory before it collects.
  */
-const WORKER_NODE_FLAGS = [`--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 640}`];
+const WORKER_NODE_FLAGS = [`--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 512}`];
 
 /** bench/<file> under tsx in a child process with an IPC channel, on this process's stdout and stderr. */
 export function spawnTs(file: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {

@@ -8,6 +8,7 @@
  * cursor and counts: the records never pass through Temporal.
  */
 import type { Kysely } from 'kysely';
+import type { CampusCloudClient } from '../campus-cloud/client';
 import type { PostAttendanceRequest } from '../campus-cloud/schemas';
 import { Context } from '@temporalio/activity';
 import {
@@ -58,6 +59,8 @@ export interface PostingProgress {
   accepted: number;
   rejected: number;
   requests: number;
+  /** Set when asked to post the LDAs too (withLastDates) and the records were done. */
+  lastDates?: LastDatesProgress;
 }
 
 /** A course's computed attendance, with the records still to send. */
@@ -123,6 +126,42 @@ async function computeDue(
   return [...byCourse.values()];
 }
 
+export interface LastDatesProgress {
+  done: boolean;
+  posted: number;
+  requests: number;
+}
+
+/** Posts up to `maxCalls` calls of the LDAs that changed in the courses posted, each recorded before the next. */
+async function postDueLastDates(
+  db: Kysely<Database>,
+  sis: CampusCloudClient,
+  input: { schoolId: string; syncRunId: string; maxCalls: number },
+): Promise<LastDatesProgress> {
+  const pending = await coursesWithPendingLastDates(db, input.schoolId);
+  // One read for this activity's calls, not one per call: posting LDAs does not change
+  // which other LDAs are due, and each call's are recorded before the next.
+  const limit = input.maxCalls * MAX_RECORDS_PER_CALL;
+  const due = await dueLastDates(db, input.schoolId, pending.courseKeys, limit);
+  const calls = chunked(due, MAX_RECORDS_PER_CALL);
+  for (const chunk of calls) {
+    await sis.postAttendance({
+      records: [],
+      lastDatesAttended: chunk.map((lda) => ({
+        scheduledCourseId: lda.course_sis_key,
+        studentId: lda.student_sis_id,
+        lastDateAttended: lda.last_date_attended,
+      })),
+    });
+    await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
+    countPostedLastDates(chunk.length);
+  }
+  // A full read may have left more behind; a short one was all these courses had.
+  const done = due.length < limit;
+  if (done) await clearPendingLastDates(db, input.schoolId, pending.courseKeys, pending.readAt);
+  return { done, posted: due.length, requests: calls.length };
+}
+
 export function createAttendancePostingActivities(db: Kysely<Database>, schools: SchoolContexts) {
   return {
     /** Computes the courses after the cursor and posts their due records, up to `maxCalls` calls. */
@@ -133,6 +172,8 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
       asOf: string;
       afterCourse: string | null;
       maxCalls: number;
+      /** Once the records are done, post the LDAs in the calls left (saves an activity a run). */
+      withLastDates?: boolean;
     }): Promise<PostingProgress> {
       return withSisFailures(async () => {
         const { config, sis, dryRun } = await schools.forRun(input.syncRunId);
@@ -148,7 +189,12 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           requests: 0,
         };
         // A dry run reports what the SIS holds; it never writes to it.
-        if (dryRun) return { ...progress, done: true };
+        if (dryRun)
+          return {
+            ...progress,
+            done: true,
+            ...(input.withLastDates ? { lastDates: { done: true, posted: 0, requests: 0 } } : {}),
+          };
         const { cancellationSignal } = Context.current();
         const budgetEndsAt = Date.now() + ATTEMPT_BUDGET_MS;
         // Answers an attempt that died left in the journal count before anything is compared.
@@ -248,6 +294,11 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
         }
         await filing;
         await settleCourses(db, schoolId, syncRunId, rulesHash, finished);
+        const callsLeft = input.maxCalls - progress.requests;
+        if (input.withLastDates && progress.done && callsLeft > 0 && Date.now() < budgetEndsAt) {
+          cancellationSignal.throwIfAborted();
+          progress.lastDates = await postDueLastDates(db, sis, { schoolId, syncRunId, maxCalls: callsLeft });
+        }
         return progress;
       });
     },
@@ -257,32 +308,11 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
       schoolId: string;
       syncRunId: string;
       maxCalls: number;
-    }): Promise<{ done: boolean; posted: number; requests: number }> {
+    }): Promise<LastDatesProgress> {
       return withSisFailures(async () => {
         const { sis, dryRun } = await schools.forRun(input.syncRunId);
         if (dryRun) return { done: true, posted: 0, requests: 0 };
-        const pending = await coursesWithPendingLastDates(db, input.schoolId);
-        // One read for this activity's calls, not one per call: posting LDAs does not change
-        // which other LDAs are due, and each call's are recorded before the next.
-        const limit = input.maxCalls * MAX_RECORDS_PER_CALL;
-        const due = await dueLastDates(db, input.schoolId, pending.courseKeys, limit);
-        const calls = chunked(due, MAX_RECORDS_PER_CALL);
-        for (const chunk of calls) {
-          await sis.postAttendance({
-            records: [],
-            lastDatesAttended: chunk.map((lda) => ({
-              scheduledCourseId: lda.course_sis_key,
-              studentId: lda.student_sis_id,
-              lastDateAttended: lda.last_date_attended,
-            })),
-          });
-          await recordPostedLastDates(db, input.schoolId, input.syncRunId, chunk);
-          countPostedLastDates(chunk.length);
-        }
-        // A full read may have left more behind; a short one was all these courses had.
-        const done = due.length < limit;
-        if (done) await clearPendingLastDates(db, input.schoolId, pending.courseKeys, pending.readAt);
-        return { done, posted: due.length, requests: calls.length };
+        return postDueLastDates(db, sis, input);
       });
     },
   };

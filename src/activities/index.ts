@@ -8,20 +8,29 @@ import { createCourseActivities } from './courses';
 import { createDeactivationActivities } from './deactivation';
 import { createFleetAlertActivities, type FleetContext } from './fleet-alerts';
 import { SchoolContexts } from './school-context';
-import { countSyncedSections } from './section-batches';
+import { countSyncedSections, type SectionBatchInput } from './section-batches';
 import { createSyncRunActivities } from './sync-runs';
 import { createUserActivities } from './users';
 import { heartbeating } from './heartbeat';
 
 export function createActivities(db: Kysely<Database>, fleet: FleetContext = {}) {
   const schools = new SchoolContexts(db);
+  const classSessions = createClassSessionActivities(db, schools);
+  const courseMembers = createCourseMemberActivities(db, schools);
   return heartbeating({
     ...createSyncRunActivities(db, fleet),
     ...createFleetAlertActivities(db, fleet),
     ...createCourseActivities(db, schools),
     ...createUserActivities(db, schools),
-    ...createClassSessionActivities(db, schools),
-    ...createCourseMemberActivities(db, schools),
+    ...classSessions,
+    ...courseMembers,
+    /** A batch of sections' meetings and enrollments side by side, in one activity (lean runs). */
+    syncSectionsBatch: async (input: SectionBatchInput): Promise<void> => {
+      await Promise.all([
+        classSessions.syncClassSessionsBatch(input),
+        courseMembers.syncCourseMembersBatch(input),
+      ]);
+    },
     ...createDeactivationActivities(db, schools, fleet),
     ...createAttendancePostingActivities(db, schools),
     countSyncedSections: (input: { schoolId: string; syncRunId: string }) => countSyncedSections(db, input),

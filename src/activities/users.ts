@@ -159,81 +159,98 @@ const userWriteOptions = (run: RunTarget): WriteOptions => ({
 });
 
 export function createUserActivities(db: Kysely<Database>, schools: SchoolContexts) {
-  return {
-    /** One page of GetStudents, GetUsers or GetInstructors, upserted in one transaction. */
-    async syncUsersPage(input: {
-      schoolId: string;
-      syncRunId: string;
-      list: UserList;
-      page: number;
-    }): Promise<UsersPageResult> {
-      return withSisFailures(async () => {
-        const { config, sis, dryRun, target: run, modifiedSince } = await schools.forRun(input.syncRunId);
-        const listing: Page<unknown> = await fetchList(
-          sis,
-          input.list,
-          config.campusId,
-          input.page,
-          config.sis.pageSize,
-          modifiedSince,
-        );
-        if (input.page === 1) await recordSisClock(db, input.syncRunId, listing.serverTime);
-        const counts = emptyCounts<'users'>();
-        counts.fetched = listing.items.length + listing.rejected.length;
-        counts.failed = listing.rejected.length;
-        const issues = listing.rejected.map((bad) =>
-          quarantineIssue('users', bad.sisId ?? `${input.list} page ${input.page}`, new Error(bad.reason)),
-        );
-        await db.transaction().execute(async (trx) => {
-          let listedIds: string[];
-          if (input.list === 'instructors') {
-            // Instructor records only link an instructor id to a user; the person is the user record.
-            const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
-              (item) => instructorRow(input.schoolId, item),
-            );
-            // Counted as users: the record that links an instructor id to a user is one of theirs.
-            addOutcome(counts, await writeChangedRows(trx, 'instructors', input.schoolId, rows, { dryRun }));
-            // Later steps of this run map instructor ids to users from here, dry run or not.
-            await markSeenWithPayload(
-              trx,
-              input.syncRunId,
-              'users',
-              rows.map((row) => ({ ...row, sis_key: instructorSeenKey(row.sis_key) })),
-            );
-            listedIds = rows.map((row) => row.sis_key);
-          } else {
-            const rows =
-              input.list === 'students'
-                ? (listing as Awaited<ReturnType<CampusCloudClient['getStudents']>>).items.map((item) =>
-                    studentRow(input.schoolId, item),
-                  )
-                : (listing as Awaited<ReturnType<CampusCloudClient['getUsers']>>).items.map((item) =>
-                    userRow(input.schoolId, item),
-                  );
-            addOutcome(
-              counts,
-              await writeChangedRows(trx, 'users', input.schoolId, rows, userWriteOptions(run)),
-            );
-            await markSeen(trx, input.syncRunId, 'users', [
-              ...rows.map((row) => row.sis_key),
-              ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
-            ]);
-            issues.push(...missingEmailIssues(rows));
-            listedIds = rows.map((row) => row.sis_id);
-          }
-          await recordListingPage(
+  /** One page of GetStudents, GetUsers or GetInstructors, upserted in one transaction. */
+  const syncUsersPage = (input: {
+    schoolId: string;
+    syncRunId: string;
+    list: UserList;
+    page: number;
+  }): Promise<UsersPageResult> =>
+    withSisFailures(async () => {
+      const { config, sis, dryRun, target: run, modifiedSince } = await schools.forRun(input.syncRunId);
+      const listing: Page<unknown> = await fetchList(
+        sis,
+        input.list,
+        config.campusId,
+        input.page,
+        config.sis.pageSize,
+        modifiedSince,
+      );
+      if (input.page === 1) await recordSisClock(db, input.syncRunId, listing.serverTime);
+      const counts = emptyCounts<'users'>();
+      counts.fetched = listing.items.length + listing.rejected.length;
+      counts.failed = listing.rejected.length;
+      const issues = listing.rejected.map((bad) =>
+        quarantineIssue('users', bad.sisId ?? `${input.list} page ${input.page}`, new Error(bad.reason)),
+      );
+      await db.transaction().execute(async (trx) => {
+        let listedIds: string[];
+        if (input.list === 'instructors') {
+          // Instructor records only link an instructor id to a user; the person is the user record.
+          const rows = (listing as Awaited<ReturnType<CampusCloudClient['getInstructors']>>).items.map(
+            (item) => instructorRow(input.schoolId, item),
+          );
+          // Counted as users: the record that links an instructor id to a user is one of theirs.
+          addOutcome(counts, await writeChangedRows(trx, 'instructors', input.schoolId, rows, { dryRun }));
+          // Later steps of this run map instructor ids to users from here, dry run or not.
+          await markSeenWithPayload(
             trx,
             input.syncRunId,
             'users',
-            endpointOf[input.list],
-            input.page,
-            listedPage(listing, listedIds),
+            rows.map((row) => ({ ...row, sis_key: instructorSeenKey(row.sis_key) })),
           );
-          await recordIssues(trx, run, issues);
-          await recordBatchCounts(trx, input.syncRunId, 'users', `${input.list}:page:${input.page}`, counts);
-        });
-        return { totalCount: listing.totalCount, pageSize: listing.pageSize, fetched: counts.fetched };
+          listedIds = rows.map((row) => row.sis_key);
+        } else {
+          const rows =
+            input.list === 'students'
+              ? (listing as Awaited<ReturnType<CampusCloudClient['getStudents']>>).items.map((item) =>
+                  studentRow(input.schoolId, item),
+                )
+              : (listing as Awaited<ReturnType<CampusCloudClient['getUsers']>>).items.map((item) =>
+                  userRow(input.schoolId, item),
+                );
+          addOutcome(
+            counts,
+            await writeChangedRows(trx, 'users', input.schoolId, rows, userWriteOptions(run)),
+          );
+          await markSeen(trx, input.syncRunId, 'users', [
+            ...rows.map((row) => row.sis_key),
+            ...quarantinedKeys(listing.rejected, input.list === 'students' ? studentKey : userKey),
+          ]);
+          issues.push(...missingEmailIssues(rows));
+          listedIds = rows.map((row) => row.sis_id);
+        }
+        await recordListingPage(
+          trx,
+          input.syncRunId,
+          'users',
+          endpointOf[input.list],
+          input.page,
+          listedPage(listing, listedIds),
+        );
+        await recordIssues(trx, run, issues);
+        await recordBatchCounts(trx, input.syncRunId, 'users', `${input.list}:page:${input.page}`, counts);
       });
+      return { totalCount: listing.totalCount, pageSize: listing.pageSize, fetched: counts.fetched };
+    });
+
+  return {
+    syncUsersPage,
+
+    /**
+     * Page 1 of the three lists side by side, in one activity: a small school's lists are one page
+     * each, so its users are one activity instead of three; the workflow fetches the rest by page.
+     */
+    async syncUserListsFirstPages(input: {
+      schoolId: string;
+      syncRunId: string;
+    }): Promise<Record<UserList, UsersPageResult>> {
+      const [users, students, instructors] = await Promise.all(
+        (['users', 'students', 'instructors'] as const).map((list) =>
+          syncUsersPage({ ...input, list, page: 1 }),
+        ),
+      );
+      return { users: users!, students: students!, instructors: instructors! };
     },
 
     /** Instructors whose user record was not in GetUsers this run: fetched with GetUser. */

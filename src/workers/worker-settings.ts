@@ -16,7 +16,7 @@ const workerEnv = z.object({
   /**
    * Workflows kept in memory between their tasks; one evicted is replayed from its history on its
    * next task. A run is three workflows, so a burst of 200 schools keeps 600 open; the SDK's
-   * default follows the heap limit (about 270 at WORKER_HEAP_MB=640) and would replay most of them.
+   * default follows the heap limit (about 190 at WORKER_HEAP_MB=512) and would replay most of them.
    */
   WORKER_MAX_CACHED_WORKFLOWS: wholeNumber(1000),
   /** Connections of this worker's PostgreSQL pool: enough for its concurrent activities. */

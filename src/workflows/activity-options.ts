@@ -14,11 +14,16 @@ export const activityRetry = {
 };
 
 /**
- * Since this patch a run's short database-only steps (recording the run, the checks and counts
- * between the roster's stages, settling deactivations) run as local activities: in the worker that
- * runs the workflow task, recorded as one marker each, with no round trip through the task queue.
- * Temporal bills the local activities of one workflow task as one action and stores a fraction of
- * the events. Whatever calls the SIS stays an activity: the pages, the batches and the posting are
- * long and heartbeat, and a local activity waiting on a slow SIS would hold a workflow task slot.
+ * Since this patch a run takes fewer, larger steps (what a small school's run costs Temporal and the
+ * worker is mostly per step; docs/benchmarks.md, "Fleet"):
+ * - its database-only steps (recording the run, the checks and counts between the roster's stages,
+ *   settling deactivations) are local activities: run by the worker that runs the workflow task,
+ *   one marker each, no task-queue round trip, and the local activities of one workflow task are
+ *   one billed action. Whatever calls the SIS stays an activity: a local activity waiting on a slow
+ *   SIS would hold a workflow task slot from every other school;
+ * - page 1 of the three user lists is one activity, a batch's meetings and enrollments are one;
+ * - the posting activity that sends the last records also sends the LDAs when its calls allow.
+ * SyncWorkflow and the dry run ask patched() once and tell their children in their input (`lean`),
+ * so a child's own history says which way it runs without a marker (and search attribute) of its own.
  */
-export const LOCAL_BOOKKEEPING = 'local-bookkeeping';
+export const LEAN_RUNS = 'lean-runs';

@@ -6,12 +6,14 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PostingProgress } from '../activities/attendance-posting';
+import type { LastDatesProgress, PostingProgress } from '../activities/attendance-posting';
 import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 
 export interface AttendancePostingInput {
   schoolId: string;
   syncRunId: string;
+  /** Set by SyncWorkflow since LEAN_RUNS (activity-options.ts): the LDAs go with the last records. */
+  lean?: boolean;
 }
 
 export interface PostingCounts {
@@ -53,13 +55,16 @@ export async function AttendancePostingWorkflow(input: AttendancePostingInput): 
     sisRequests: 0,
   };
   // One call in flight at a time: a crash can repeat at most that call.
+  const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
   let afterCourse: string | null = null;
+  let lastDatesDone = false;
   for (;;) {
     const progress: PostingProgress = await computeAndPostAttendance({
-      ...input,
+      ...run,
       asOf: counts.asOf,
       afterCourse,
       maxCalls: CALLS_PER_ACTIVITY,
+      ...(input.lean ? { withLastDates: true } : {}),
     });
     counts.courses += progress.courses;
     counts.computed += progress.computed;
@@ -68,16 +73,18 @@ export async function AttendancePostingWorkflow(input: AttendancePostingInput): 
     counts.rejected += progress.rejected;
     counts.sisRequests += progress.requests;
     afterCourse = progress.afterCourse;
+    if (progress.lastDates) {
+      counts.lastDatesPosted += progress.lastDates.posted;
+      counts.sisRequests += progress.lastDates.requests;
+      lastDatesDone = progress.lastDates.done;
+    }
     if (progress.done) break;
   }
-  for (;;) {
-    const progress: { done: boolean; posted: number; requests: number } = await postLastDatesAttended({
-      ...input,
-      maxCalls: CALLS_PER_ACTIVITY,
-    });
+  while (!lastDatesDone) {
+    const progress: LastDatesProgress = await postLastDatesAttended({ ...run, maxCalls: CALLS_PER_ACTIVITY });
     counts.lastDatesPosted += progress.posted;
     counts.sisRequests += progress.requests;
-    if (progress.done) break;
+    lastDatesDone = progress.done;
   }
   return counts;
 }

@@ -3,11 +3,17 @@
  * (usually its Test instance), writing only a report: what a run would create, update and
  * deactivate, and every problem found. The school need not be enabled yet.
  */
-import { ApplicationFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RunSummary } from '../activities/sync-runs';
 import type { SchoolConfig } from '../config/school-config';
-import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
+import { activityRetry, HEARTBEAT_TIMEOUT, LEAN_RUNS } from './activity-options';
 import { RosterSyncWorkflow } from './roster-sync';
 import { schoolSearchAttributes } from './search-attributes';
 import { rootCause, rosterWorkflowId } from './sync';
@@ -35,7 +41,7 @@ export async function EnablementDryRunWorkflow(input: EnablementDryRunInput): Pr
   });
   try {
     await executeChild(RosterSyncWorkflow, {
-      args: [{ schoolId, syncRunId }],
+      args: [{ schoolId, syncRunId, ...(patched(LEAN_RUNS) ? { lean: true } : {}) }],
       workflowId: rosterWorkflowId(workflowId),
       typedSearchAttributes: schoolSearchAttributes(schoolId),
     });

@@ -15,12 +15,14 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { DeactivationCounts, SettledDeactivations } from '../activities/deactivation';
-import { activityRetry, HEARTBEAT_TIMEOUT, LOCAL_BOOKKEEPING } from './activity-options';
+import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
 import { inPool, sideBySide } from './pool';
 
 export interface RosterSyncInput {
   schoolId: string;
   syncRunId: string;
+  /** Set by parents since LEAN_RUNS (activity-options.ts): fewer, larger steps. */
+  lean?: boolean;
 }
 
 export interface RosterSyncResult {
@@ -36,13 +38,14 @@ export interface RosterSyncResult {
 // A cancelled or failed run ends once the activities in flight have finished (none of them stops
 // at a cancellation, so each finishes its page): none writes after SyncWorkflow's bookkeeping.
 const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
-const { listSyncTerms, syncSectionsPage, syncUsersPage, syncInstructorUsers } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: activityRetry,
-  cancellationType,
-});
-const { syncClassSessionsBatch, syncCourseMembersBatch, applyHeldDeactivations } =
+const { listSyncTerms, syncSectionsPage, syncUsersPage, syncUserListsFirstPages, syncInstructorUsers } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    retry: activityRetry,
+    cancellationType,
+  });
+const { syncSectionsBatch, syncClassSessionsBatch, syncCourseMembersBatch, applyHeldDeactivations } =
   proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
@@ -72,46 +75,61 @@ const bookkeeping = {
 const PAGE_CONCURRENCY = 4;
 const SECTION_BATCH_SIZE = 200;
 
+type PageResult = { totalCount: number; pageSize: number };
+
 /** Fetches page 1 to learn the total, then the remaining pages in parallel. */
-async function allPages(fetchPage: (page: number) => Promise<{ totalCount: number; pageSize: number }>) {
-  const first = await fetchPage(1);
+async function allPages(fetchPage: (page: number) => Promise<PageResult>) {
+  await laterPages(await fetchPage(1), fetchPage);
+}
+
+/** The pages after page 1, in parallel. */
+async function laterPages(first: PageResult, fetchPage: (page: number) => Promise<PageResult>) {
   const pages = Math.ceil(first.totalCount / first.pageSize);
   const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, index) => index + 2);
   await inPool(rest, PAGE_CONCURRENCY, fetchPage);
 }
+
+const USER_LISTS = ['users', 'students', 'instructors'] as const;
 
 /** Since this patch SyncWorkflow awaits the approval of held deactivations, beside posting. */
 const APPROVAL_IN_SYNC_WORKFLOW = 'approval-in-sync-workflow';
 
 export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<RosterSyncResult> {
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
-  const { checkListingsNotEmpty, countSyncedSections, collectVanishedRecords, settleDeactivations } = patched(
-    LOCAL_BOOKKEEPING,
-  )
-    ? bookkeeping.local
-    : bookkeeping.remote;
+  const { checkListingsNotEmpty, countSyncedSections, collectVanishedRecords, settleDeactivations } =
+    input.lean ? bookkeeping.local : bookkeeping.remote;
+  const userPages = (list: (typeof USER_LISTS)[number]) => (page: number) =>
+    syncUsersPage({ ...run, list, page });
 
   // Sections and the user lists do not depend on each other: fetch them side by side.
-  const [termIds] = await sideBySide([
-    () =>
-      listSyncTerms(run).then(async (termIds) => {
-        for (const termId of termIds) await allPages((page) => syncSectionsPage({ ...run, termId, page }));
-        return termIds;
-      }),
-    () => allPages((page) => syncUsersPage({ ...run, list: 'users', page })),
-    () => allPages((page) => syncUsersPage({ ...run, list: 'students', page })),
-    () => allPages((page) => syncUsersPage({ ...run, list: 'instructors', page })),
-  ]);
+  const sectionPages = () =>
+    listSyncTerms(run).then(async (termIds) => {
+      for (const termId of termIds) await allPages((page) => syncSectionsPage({ ...run, termId, page }));
+      return termIds;
+    });
+  const [termIds] = input.lean
+    ? await sideBySide([
+        sectionPages,
+        async () => {
+          const firstPages = await syncUserListsFirstPages(run);
+          await sideBySide(USER_LISTS.map((list) => () => laterPages(firstPages[list], userPages(list))));
+        },
+      ])
+    : await sideBySide([sectionPages, ...USER_LISTS.map((list) => () => allPages(userPages(list)))]);
   await checkListingsNotEmpty(run);
   await syncInstructorUsers(run);
 
   const sections = await countSyncedSections(run);
   const batches = Array.from({ length: Math.ceil(sections / SECTION_BATCH_SIZE) }, (_, batch) => batch);
-  const work = batches.flatMap((batch) => [
-    () => syncClassSessionsBatch({ ...run, batch, batchSize: SECTION_BATCH_SIZE }),
-    () => syncCourseMembersBatch({ ...run, batch, batchSize: SECTION_BATCH_SIZE }),
-  ]);
-  await inPool(work, PAGE_CONCURRENCY, (step) => step());
+  const batch = (index: number) => ({ ...run, batch: index, batchSize: SECTION_BATCH_SIZE });
+  const work: (() => Promise<unknown>)[] = input.lean
+    ? // Each activity does both halves of its batch side by side: as many at once as before.
+      batches.map((index) => () => syncSectionsBatch(batch(index)))
+    : batches.flatMap((index) => [
+        () => syncClassSessionsBatch(batch(index)),
+        () => syncCourseMembersBatch(batch(index)),
+      ]);
+  await inPool(work, input.lean ? PAGE_CONCURRENCY / 2 : PAGE_CONCURRENCY, (step) => step());
 
   await collectVanishedRecords({ ...run, termIds });
   const settled = await settleDeactivations(run);

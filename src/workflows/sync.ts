@@ -17,7 +17,7 @@ import {
 import type { Activities } from '../activities';
 import type { DeactivationCounts } from '../activities/deactivation';
 import type { RunSummary } from '../activities/sync-runs';
-import { activityRetry, HEARTBEAT_TIMEOUT, LOCAL_BOOKKEEPING } from './activity-options';
+import { activityRetry, HEARTBEAT_TIMEOUT, LEAN_RUNS } from './activity-options';
 import { AttendancePostingWorkflow, type PostingCounts } from './attendance-posting';
 import { deactivationApproval } from './deactivation-approval';
 import { sideBySide } from './pool';
@@ -51,7 +51,8 @@ export const rosterWorkflowId = (parentWorkflowId: string) =>
 export const postingWorkflowId = (syncWorkflowId: string) => syncWorkflowId.replace(/^sync:/, 'posting:');
 
 export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
-  const { beginSyncRun, finishSyncRun } = patched(LOCAL_BOOKKEEPING) ? bookkeeping.local : bookkeeping.remote;
+  const lean = patched(LEAN_RUNS);
+  const { beginSyncRun, finishSyncRun } = lean ? bookkeeping.local : bookkeeping.remote;
   const approval = deactivationApproval(input.schoolId);
   const { workflowId, runId } = workflowInfo();
   // Bookkeeping is not cancellable: a run cancelled at any point still records how it ended.
@@ -70,7 +71,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
   let posting: PostingCounts;
   try {
     const roster = await executeChild(RosterSyncWorkflow, {
-      args: [{ schoolId: input.schoolId, syncRunId }],
+      args: [{ schoolId: input.schoolId, syncRunId, ...(lean ? { lean } : {}) }],
       workflowId: rosterWorkflowId(workflowId),
       typedSearchAttributes: schoolSearchAttributes(input.schoolId),
     });
@@ -79,7 +80,7 @@ export async function SyncWorkflow(input: SyncInput): Promise<SyncResult> {
     [posting, held] = await sideBySide([
       () =>
         executeChild(AttendancePostingWorkflow, {
-          args: [{ schoolId: input.schoolId, syncRunId }],
+          args: [{ schoolId: input.schoolId, syncRunId, ...(lean ? { lean } : {}) }],
           workflowId: postingWorkflowId(workflowId),
           typedSearchAttributes: schoolSearchAttributes(input.schoolId),
         }),
