@@ -8,6 +8,7 @@ import { createCourseActivities } from './courses';
 import { createDeactivationActivities } from './deactivation';
 import { createFleetAlertActivities, type FleetContext } from './fleet-alerts';
 import { SchoolContexts } from './school-context';
+import { allSettled } from './all-settled';
 import { countSyncedSections, type SectionBatchInput } from './section-batches';
 import { createSyncRunActivities } from './sync-runs';
 import { createUserActivities } from './users';
@@ -26,7 +27,7 @@ export function createActivities(db: Kysely<Database>, fleet: FleetContext = {})
     ...courseMembers,
     /** A batch of sections' meetings and enrollments side by side, in one activity (lean runs). */
     syncSectionsBatch: async (input: SectionBatchInput): Promise<void> => {
-      await Promise.all([
+      await allSettled<unknown>([
         classSessions.syncClassSessionsBatch(input),
         courseMembers.syncCourseMembersBatch(input),
       ]);

@@ -23,6 +23,7 @@ import { recordListingPage } from '../db/listing-pages';
 import { recordSisClock } from '../db/sync-watermarks';
 import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
 import { quarantineIssue } from './quarantine-issue';
+import { allSettled } from './all-settled';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
 
@@ -245,7 +246,7 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
       schoolId: string;
       syncRunId: string;
     }): Promise<Record<UserList, UsersPageResult>> {
-      const [users, students, instructors] = await Promise.all(
+      const [users, students, instructors] = await allSettled(
         (['users', 'students', 'instructors'] as const).map((list) =>
           syncUsersPage({ ...input, list, page: 1 }),
         ),
