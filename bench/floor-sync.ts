@@ -275,14 +275,14 @@ export async function floorSync(
  * computed with the worker's code as of `now`, posted in calls of 500 records one call at a time
  * (the contract's safety, not orchestration), each call's answers written to the ledger in one
  * statement while the next call goes out, then the last dates attended of the accepted records in
- * calls of 500. No journal, no cursor, no per-course bookkeeping.
+ * calls of 500. No journal, no cursor, no per-course bookkeeping. Returns the records posted.
  */
 export async function floorPostAttendance(
   config: SchoolConfig,
   sis: CampusCloudClient,
   db: Kysely<Database>,
   now: Date,
-): Promise<{ calls: number; records: number }> {
+): Promise<number> {
   const schoolId = config.schoolId;
   const courses = await db
     .selectFrom('courses')
@@ -299,11 +299,9 @@ export async function floorPostAttendance(
   );
   const writes: Promise<unknown>[] = [];
   const lastDates = new Map<string, LastDateAttended>();
-  let calls = 0;
   for (const call of chunked(records, MAX_RECORDS_PER_CALL)) {
     const sent = call.map(toSisRecord);
     const response = await sis.postAttendance({ records: sent, lastDatesAttended: [] });
-    calls++;
     const answers = new Map(response.results.map((result) => [result.externalId, result]));
     const rows = call.flatMap((record, index) => {
       const answer = answers.get(sent[index]!.externalId);
@@ -344,8 +342,7 @@ export async function floorPostAttendance(
   }
   for (const chunk of chunked([...lastDates.values()], MAX_RECORDS_PER_CALL)) {
     await sis.postAttendance({ records: [], lastDatesAttended: chunk });
-    calls++;
   }
   await Promise.all(writes);
-  return { calls, records: records.length };
+  return records.length;
 }

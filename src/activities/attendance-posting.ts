@@ -189,12 +189,7 @@ export function createAttendancePostingActivities(db: Kysely<Database>, schools:
           requests: 0,
         };
         // A dry run reports what the SIS holds; it never writes to it.
-        if (dryRun)
-          return {
-            ...progress,
-            done: true,
-            ...(input.withLastDates ? { lastDates: { done: true, posted: 0, requests: 0 } } : {}),
-          };
+        if (dryRun) return { ...progress, done: true };
         const { cancellationSignal } = Context.current();
         const budgetEndsAt = Date.now() + ATTEMPT_BUDGET_MS;
         // Answers an attempt that died left in the journal count before anything is compared.

@@ -23,13 +23,13 @@ import { recordListingPage } from '../db/listing-pages';
 import { recordSisClock } from '../db/sync-watermarks';
 import { writeChangedRows, type WriteOptions } from '../db/write-changed-rows';
 import { quarantineIssue } from './quarantine-issue';
+import { userLists, type UserList } from '../coursekey/user-lists';
 import { allSettled } from './all-settled';
 import type { SchoolContexts } from './school-context';
 import { withSisFailures } from './sis-failure';
 
 export const instructorSeenKey = (instructorId: string) => `instructor:${instructorId}`;
 
-export type UserList = 'students' | 'users' | 'instructors';
 const endpointOf: Record<UserList, string> = {
   students: 'GetStudents',
   users: 'GetUsers',
@@ -246,12 +246,13 @@ export function createUserActivities(db: Kysely<Database>, schools: SchoolContex
       schoolId: string;
       syncRunId: string;
     }): Promise<Record<UserList, UsersPageResult>> {
-      const [users, students, instructors] = await allSettled(
-        (['users', 'students', 'instructors'] as const).map((list) =>
-          syncUsersPage({ ...input, list, page: 1 }),
-        ),
+      const firstPages = await allSettled(
+        userLists.map((list) => syncUsersPage({ ...input, list, page: 1 })),
       );
-      return { users: users!, students: students!, instructors: instructors! };
+      return Object.fromEntries(userLists.map((list, index) => [list, firstPages[index]!])) as Record<
+        UserList,
+        UsersPageResult
+      >;
     },
 
     /** Instructors whose user record was not in GetUsers this run: fetched with GetUser. */

@@ -16,6 +16,7 @@ import {
 import type { Activities } from '../activities';
 import type { DeactivationCounts, SettledDeactivations } from '../activities/deactivation';
 import { activityRetry, HEARTBEAT_TIMEOUT } from './activity-options';
+import { userLists, type UserList } from '../coursekey/user-lists';
 import { inPool, sideBySide } from './pool';
 
 export interface RosterSyncInput {
@@ -89,8 +90,6 @@ async function laterPages(first: PageResult, fetchPage: (page: number) => Promis
   await inPool(rest, PAGE_CONCURRENCY, fetchPage);
 }
 
-const USER_LISTS = ['users', 'students', 'instructors'] as const;
-
 /** Since this patch SyncWorkflow awaits the approval of held deactivations, beside posting. */
 const APPROVAL_IN_SYNC_WORKFLOW = 'approval-in-sync-workflow';
 
@@ -98,8 +97,7 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<Roster
   const run = { schoolId: input.schoolId, syncRunId: input.syncRunId };
   const { checkListingsNotEmpty, countSyncedSections, collectVanishedRecords, settleDeactivations } =
     input.lean ? bookkeeping.local : bookkeeping.remote;
-  const userPages = (list: (typeof USER_LISTS)[number]) => (page: number) =>
-    syncUsersPage({ ...run, list, page });
+  const userPages = (list: UserList) => (page: number) => syncUsersPage({ ...run, list, page });
 
   // Sections and the user lists do not depend on each other: fetch them side by side.
   const sectionPages = () =>
@@ -112,10 +110,10 @@ export async function RosterSyncWorkflow(input: RosterSyncInput): Promise<Roster
         sectionPages,
         async () => {
           const firstPages = await syncUserListsFirstPages(run);
-          await sideBySide(USER_LISTS.map((list) => () => laterPages(firstPages[list], userPages(list))));
+          await sideBySide(userLists.map((list) => () => laterPages(firstPages[list], userPages(list))));
         },
       ])
-    : await sideBySide([sectionPages, ...USER_LISTS.map((list) => () => allPages(userPages(list)))]);
+    : await sideBySide([sectionPages, ...userLists.map((list) => () => allPages(userPages(list)))]);
   await checkListingsNotEmpty(run);
   await syncInstructorUsers(run);
 
