@@ -46,13 +46,19 @@ export function scrubEmails(text: string): string {
   return text.replace(EMAIL, '[email]');
 }
 
-/** A copy with emails scrubbed from every string; errors become pino's plain error objects first. */
+/**
+ * A copy with emails scrubbed from every string; errors become pino's plain error objects first.
+ * Other class instances an error carries (pg attaches its client, with its socket and connection
+ * parameters, to a lost connection's error) are named, not written out.
+ */
 function scrubbed(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubEmails(value);
   if (value === null || typeof value !== 'object' || depth > 6) return value;
   if (value instanceof Error) return scrubbed({ ...pino.stdSerializers.err(value) }, depth);
   if (Array.isArray(value)) return value.map((item) => scrubbed(item, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (value instanceof Date) return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+    return `[${value.constructor.name}]`;
   return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, scrubbed(field, depth + 1)]));
 }
 

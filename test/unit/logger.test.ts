@@ -104,3 +104,21 @@ test("the core's long-workflow-task notice is debug: tasks that run local activi
     ['debug', 'warn'],
   );
 });
+
+test('an error carrying a client object logs its name, not the client', () => {
+  const { logger, lines } = capturedLogger();
+  class Client {
+    connectionParameters = { user: 'postgres', host: '127.0.0.1' };
+  }
+  const err = Object.assign(new Error('terminating connection due to administrator command'), {
+    code: '57P01',
+    client: new Client(),
+  });
+  logger.warn({ err, at: new Date('2026-12-02T12:00:00Z') }, 'PostgreSQL connection lost');
+  const [line] = lines();
+  const logged = line!.err as Record<string, unknown>;
+  assert.equal(logged.message, 'terminating connection due to administrator command');
+  assert.equal(logged.code, '57P01');
+  assert.equal(logged.client, '[Client]');
+  assert.equal(line!.at, '2026-12-02T12:00:00.000Z');
+});
