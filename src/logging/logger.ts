@@ -47,18 +47,32 @@ export function scrubEmails(text: string): string {
 }
 
 /**
- * A copy with emails scrubbed from every string; errors become pino's plain error objects first.
- * Other class instances an error carries (pg attaches its client, with its socket and connection
- * parameters, to a lost connection's error) are named, not written out.
+ * An error as pino's plain error object, with the other class instances it carries (pg attaches
+ * its client, with its socket and connection parameters, to a lost connection's error) named,
+ * not written out.
  */
+function plainError(err: Error): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(pino.stdSerializers.err(err)).map(([key, field]) => [
+      key,
+      field !== null &&
+      typeof field === 'object' &&
+      !Array.isArray(field) &&
+      !(field instanceof Date) &&
+      ![Object.prototype, null].includes(Object.getPrototypeOf(field))
+        ? `[${(field as object).constructor.name}]`
+        : field,
+    ]),
+  );
+}
+
+/** A copy with emails scrubbed from every string; errors become plain objects first. */
 function scrubbed(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubEmails(value);
   if (value === null || typeof value !== 'object' || depth > 6) return value;
-  if (value instanceof Error) return scrubbed({ ...pino.stdSerializers.err(value) }, depth);
+  if (value instanceof Error) return scrubbed(plainError(value), depth);
   if (Array.isArray(value)) return value.map((item) => scrubbed(item, depth + 1));
-  if (value instanceof Date) return value;
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
-    return `[${value.constructor.name}]`;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, scrubbed(field, depth + 1)]));
 }
 
