@@ -100,11 +100,14 @@ export async function enableSchool(
       spec: schedule.spec,
       action: schedule.action as never,
       policies: schedule.policies,
+      // Resumed by the update itself: a separate unpause is a second signal, and the scheduler
+      // applies a pending pause/unpause before a pending update, whose copied state would undo it.
+      state:
+        disabledAt && !options.paused
+          ? { ...previous.state, paused: false, note: 'enabled again' }
+          : previous.state,
     }));
-    if (disabledAt) {
-      if (!options.paused) await handle.unpause('enabled again');
-      await markEnabled();
-    }
+    if (disabledAt) await markEnabled();
     return { scheduleId: schedule.scheduleId, created: false };
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;

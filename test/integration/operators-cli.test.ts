@@ -10,6 +10,7 @@ import { createApiKey, hashApiKey, revokeApiKey, schoolOfApiKey } from '../../sr
 import { createAdmin } from '../../src/accounts/admin-accounts';
 import { verifyPassword } from '../../src/accounts/password';
 import { THROTTLE } from '../../src/accounts/sign-in-throttle';
+import { disableSchool, reenableSchool } from '../../src/client/school-lifecycle';
 import { openSession } from '../../src/dashboard/admin-sessions';
 import { scheduleId } from '../../src/temporal/schedules';
 import { rootCause, SyncWorkflow } from '../../src/workflows/sync';
@@ -120,6 +121,13 @@ test('schools list, school disable (paused, kept, never synced, sync-now refused
   assert.equal(resumed.state.paused, false, 'schedule resumed');
   assert.equal(resumed.action.type === 'startWorkflow' && resumed.action.taskQueue, env.taskQueue);
   assert.match(lineOf(await ok(['schools', 'list']), schoolId), /\benabled\b/);
+
+  // Disabled and enabled again in quick succession, the schedule always ends resumed.
+  for (let round = 1; round <= 5; round++) {
+    await disableSchool(env.db, env.client, schoolId, `round ${round}`);
+    await reenableSchool(env.db, env.client, schoolId);
+    assert.equal((await schedule.describe()).state.paused, false, `resumed in round ${round}`);
+  }
   await schedule.pause('test: done');
 });
 
