@@ -54,6 +54,7 @@ async function main() {
     connection,
     taskQueue,
     maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    activityCpuTarget: settings.WORKER_ACTIVITY_CPU_TARGET,
     maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
   });

@@ -38,9 +38,12 @@ export async function disableSchool(
     .where('id', '=', schoolId)
     .execute();
   try {
+    // Paused by an update, not a pause signal: Temporal's scheduler applies a pending pause before a
+    // pending update (an enable's, say), whose state would then undo the pause.
+    const note = `disabled (school disable)${reason ? `: ${reason}` : ''}`;
     await client.schedule
       .getHandle(scheduleId(schoolId))
-      .pause(`disabled (school disable)${reason ? `: ${reason}` : ''}`);
+      .update((previous) => ({ ...previous, state: { ...previous.state, paused: true, note } }));
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
   }

@@ -35,6 +35,21 @@ export const wholeNumber = (fallback: number, min = 1) =>
       return value;
     });
 
+/** A fraction above 0 and at most 1 (`0.85`), `fallback` when unset or empty. */
+export const fraction = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return fallback;
+      const value = Number(text);
+      if (!(value > 0 && value <= 1)) {
+        ctx.addIssue({ code: 'custom', message: 'expected a fraction above 0 and at most 1, e.g. 0.85' });
+        return z.NEVER;
+      }
+      return value;
+    });
+
 /** A duration as seconds: `30`, `30s` or `2m`; `fallback` seconds when unset. */
 export const durationSeconds = (fallback: number) =>
   z

@@ -13,16 +13,20 @@ import type { FleetWatchWorkflow } from '../workflows/fleet-watch';
 
 export const FLEET_WATCH_SCHEDULE_ID = 'fleet-watch';
 
-export async function ensureFleetWatchSchedule(client: Client, taskQueue = TASK_QUEUE): Promise<void> {
+/** `scheduleId` is for tests, which keep their own apart from the one `enable` ensures. */
+export async function ensureFleetWatchSchedule(
+  client: Client,
+  { taskQueue = TASK_QUEUE, scheduleId = FLEET_WATCH_SCHEDULE_ID } = {},
+): Promise<void> {
   const spec = { intervals: [{ every: '15m' as const }] };
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'FleetWatchWorkflow' satisfies (typeof FleetWatchWorkflow)['name'],
-    workflowId: FLEET_WATCH_SCHEDULE_ID,
+    workflowId: scheduleId,
     taskQueue,
     workflowExecutionTimeout: '10 minutes',
   };
-  const handle = client.schedule.getHandle(FLEET_WATCH_SCHEDULE_ID);
+  const handle = client.schedule.getHandle(scheduleId);
   try {
     await handle.update((previous) => ({ ...previous, spec, action: action as never }));
     return;
@@ -31,7 +35,7 @@ export async function ensureFleetWatchSchedule(client: Client, taskQueue = TASK_
   }
   await client.schedule
     .create({
-      scheduleId: FLEET_WATCH_SCHEDULE_ID,
+      scheduleId,
       spec,
       action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP },

@@ -1,6 +1,6 @@
 /** The worker process's settings, from its environment only (docs/deploy.md lists them). */
 import { z } from 'zod';
-import { durationSeconds, logLevel, readProcessEnv, wholeNumber } from '../config/process-env';
+import { durationSeconds, fraction, logLevel, readProcessEnv, wholeNumber } from '../config/process-env';
 
 const workerEnv = z.object({
   /** After SIGTERM, how long activities in flight may run before they are cancelled. */
@@ -11,7 +11,13 @@ const workerEnv = z.object({
    * latency (docs/benchmarks.md, "Fleet"). One school's run never has more than 16 activities in
    * flight, and its SIS budget (`maxConcurrentRequests`) is enforced by its client, not by these.
    */
-  WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(64),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(128),
+  /**
+   * Half of those slots are always there; the rest are handed out only while the host's CPU use is
+   * below this fraction, so schools waiting on a slow SIS cannot hold every slot while the CPU
+   * idles, and a busy host takes on no more than it can run. 1 hands out every slot regardless.
+   */
+  WORKER_ACTIVITY_CPU_TARGET: fraction(0.85),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: wholeNumber(40),
   /**
    * Workflows kept in memory between their tasks; one evicted is replayed from its history on its

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { enableSchool } from '../../src/client/school-schedules';
+import { campusToday } from '../../src/coursekey/sync-window';
 import { runSync, startTestEnvironment, type TestEnvironment } from '../support/environment';
 import { brokenSections, violationsDataset } from '../support/violations-dataset';
 
@@ -129,7 +130,7 @@ test('a schedule change is reported as drift; the opt-in applies it to future se
   await enableSchool(env.db, env.client, optedIn, { taskQueue: env.taskQueue, paused: true });
   const applied = await runSync(env);
   assert.ok(applied.counts.class_sessions.updated > 0);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = campusToday(env.config); // "future" is the campus's date, not UTC's
   for (const session of await sessionTimes(target.scheduledCourseId)) {
     if (session.date > today) assert.equal(session.start, '10:00', `${session.date} moved`);
     else assert.notEqual(session.start, '10:00', `${session.date} kept`);

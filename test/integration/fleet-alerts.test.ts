@@ -46,11 +46,6 @@ after(async () => {
   delete process.env.ALERT_WEBHOOK_URL;
   delete process.env.STALE_AFTER;
   await env?.client.schedule.getHandle(scheduleId(env.config.schoolId)).delete();
-  // Made by the last test, on this file's task queue: gone with it (absent when that test did not run).
-  await env?.client.schedule
-    .getHandle(FLEET_WATCH_SCHEDULE_ID)
-    .delete()
-    .catch(() => {});
   await env?.close();
   receiver?.close();
 });
@@ -167,9 +162,13 @@ test('a webhook that is down fails no run, and the alert goes out at the next ju
 });
 
 test('the fleet-watch schedule starts FleetWatchWorkflow every 15 minutes; ensuring it twice keeps one', async () => {
-  await ensureFleetWatchSchedule(env.client, env.taskQueue);
-  await ensureFleetWatchSchedule(env.client, env.taskQueue);
-  const description = await env.client.schedule.getHandle(FLEET_WATCH_SCHEDULE_ID).describe();
+  // Its own schedule id: the `enable` CLI of other test files ensures the deployment's one.
+  const scheduleId = `${FLEET_WATCH_SCHEDULE_ID}-${env.taskQueue}`;
+  await ensureFleetWatchSchedule(env.client, { taskQueue: env.taskQueue, scheduleId });
+  await ensureFleetWatchSchedule(env.client, { taskQueue: env.taskQueue, scheduleId });
+  const handle = env.client.schedule.getHandle(scheduleId);
+  const description = await handle.describe();
+  await handle.delete();
   assert.equal(Number(description.spec.intervals?.[0]?.every), 15 * 60_000);
   assert.equal(description.action.type, 'startWorkflow');
   assert.equal(description.action.workflowType, 'FleetWatchWorkflow');

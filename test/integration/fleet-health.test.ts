@@ -63,7 +63,9 @@ after(async () => {
 async function settledFleet(): Promise<FleetSchool[]> {
   for (let attempt = 0; ; attempt++) {
     const fleet = await fleetHealth(env.db, env.client);
-    if (fleet.find((s) => s.schoolId === healthy.schoolId)?.health === 'ok' || attempt > 50) return fleet;
+    if (fleet.find((s) => s.schoolId === healthy.schoolId)?.health === 'ok') return fleet;
+    if (attempt >= 150)
+      throw new Error(`the schedule listing did not settle in 30 s: ${JSON.stringify(fleet)}`);
     await sleep(200);
   }
 }

@@ -213,7 +213,7 @@ test('the SIS client reports each exchange: ok, 4xx, 429, 5xx, timeout, network,
       baseUrl,
       username: DEFAULT_USERNAME,
       password: DEFAULT_PASSWORD,
-      timeoutMs: 300,
+      timeoutMs: 2_000,
       limit: pLimit(4),
       tries: 1,
       observe: (event) => events.push(event),
@@ -231,7 +231,7 @@ test('the SIS client reports each exchange: ok, 4xx, 429, 5xx, timeout, network,
     env.simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 30 });
     await assert.rejects(sis.getUsers(campus, 1, 10));
     assert.deepEqual(outcomes(), ['GetUsers http_429']);
-    env.simulator.setFaults({ timeoutRate: 1, timeoutMs: 1_000 });
+    env.simulator.setFaults({ timeoutRate: 1, timeoutMs: 4_000 });
     await assert.rejects(sis.getUsers(campus, 1, 10));
     assert.deepEqual(outcomes(), ['GetUsers timeout']);
     env.simulator.setFaults({ errorRate: 1 });

@@ -80,8 +80,13 @@ test('temporal schedule toggle pauses runs and temporal schedule backfill starts
     '--overlap-policy',
     'BufferAll',
   );
-  await waitFor(async () => (await actionsTaken()) >= whenPaused + 4, 'backfilled runs');
-  await waitFor(async () => (await completedRuns()) >= whenPaused + 4, 'backfilled runs to complete', 60_000);
+  // Buffered, the backfilled runs go one after another: generous waits for a loaded machine.
+  await waitFor(async () => (await actionsTaken()) >= whenPaused + 4, 'backfilled runs', 120_000);
+  await waitFor(
+    async () => (await completedRuns()) >= whenPaused + 4,
+    'backfilled runs to complete',
+    120_000,
+  );
   const description = await env.client.schedule.getHandle(id).describe();
   assert.equal(description.state.paused, true, 'backfill does not unpause the schedule');
 });

@@ -34,6 +34,16 @@ async function workflowsOf(schoolId: string): Promise<string[]> {
   return ids.sort();
 }
 
+/** Visibility follows the histories by a moment: lists until `count` are listed (or 10 s pass). */
+async function listedEventually(schoolId: string, count: number): Promise<string[]> {
+  let listed = await workflowsOf(schoolId);
+  for (let attempt = 0; attempt < 50 && listed.length < count; attempt++) {
+    await sleep(200);
+    listed = await workflowsOf(schoolId);
+  }
+  return listed;
+}
+
 async function runThroughSchedule(schoolId: string): Promise<string> {
   const workflowId = await triggerSync(env.client, schoolId);
   await env.client.workflow.getHandle(workflowId).result();
@@ -46,15 +56,10 @@ test("a school's run and its children are listed by schoolId, another school's a
   const expected = [ours, ours.replace(/^sync:/, 'posting:'), ours.replace(/^sync:/, 'roster:')].sort();
   const theirExpected = [theirs, theirs.replace(/^sync:/, 'posting:'), theirs.replace(/^sync:/, 'roster:')];
 
-  // Visibility follows the histories by a moment.
-  let listed: string[] = [];
-  for (let attempt = 0; attempt < 50 && listed.length < expected.length; attempt++) {
-    listed = await workflowsOf(env.config.schoolId);
-    if (listed.length < expected.length) await sleep(200);
-  }
+  const listed = await listedEventually(env.config.schoolId, expected.length);
   assert.deepEqual(listed, expected);
   for (const id of theirExpected) assert.ok(!listed.includes(id), `${id} listed under another school`);
-  assert.deepEqual(await workflowsOf(other.schoolId), theirExpected.sort());
+  assert.deepEqual(await listedEventually(other.schoolId, theirExpected.length), theirExpected.sort());
 });
 
 test("the schedule fires at the school's own offset within its interval", async () => {

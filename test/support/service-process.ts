@@ -43,8 +43,14 @@ export function startService(script: 'worker' | 'web', env: Record<string, strin
     for (const wake of waiters) wake();
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Its last lines may still be in the pipe at 'exit': resolved once stdout has ended too (or 2 s
+  // later, should a killed npm leave its child holding the pipe).
+  const stdoutEnded = new Promise<void>((resolve) => child.stdout!.once('end', resolve));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => {
+      const ended = Promise.race([stdoutEnded, new Promise((wait) => setTimeout(wait, 2_000))]);
+      void ended.then(() => resolve({ code, signal }));
+    }),
   );
 
   const waitForLine = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 60_000) =>

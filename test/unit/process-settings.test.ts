@@ -22,7 +22,8 @@ function withEnv<T>(vars: Record<string, string | undefined>, body: () => T): T 
 test('the worker reads its slots and shutdown grace from the environment, with defaults', () => {
   assert.deepEqual(readWorkerSettings({}), {
     WORKER_SHUTDOWN_GRACE: 30,
-    WORKER_MAX_CONCURRENT_ACTIVITIES: 64,
+    WORKER_MAX_CONCURRENT_ACTIVITIES: 128,
+    WORKER_ACTIVITY_CPU_TARGET: 0.85,
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40,
     WORKER_MAX_CACHED_WORKFLOWS: 1000,
     DATABASE_POOL_MAX: 20,
@@ -31,22 +32,30 @@ test('the worker reads its slots and shutdown grace from the environment, with d
   const set = readWorkerSettings({
     WORKER_SHUTDOWN_GRACE: '2m',
     WORKER_MAX_CONCURRENT_ACTIVITIES: '4',
+    WORKER_ACTIVITY_CPU_TARGET: '1',
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '8',
     LOG_LEVEL: 'warn',
   });
   assert.equal(set.WORKER_SHUTDOWN_GRACE, 120);
   assert.equal(set.WORKER_MAX_CONCURRENT_ACTIVITIES, 4);
+  assert.equal(set.WORKER_ACTIVITY_CPU_TARGET, 1);
   assert.equal(set.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, 8);
   assert.equal(set.LOG_LEVEL, 'warn');
 });
 
 test('bad variables are one error naming each of them', () => {
   assert.throws(
-    () => readWorkerSettings({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0', LOG_LEVEL: 'loud' }),
+    () =>
+      readWorkerSettings({
+        WORKER_MAX_CONCURRENT_ACTIVITIES: '0',
+        WORKER_ACTIVITY_CPU_TARGET: '85',
+        LOG_LEVEL: 'loud',
+      }),
     (err: unknown) =>
       err instanceof ConfigError &&
       !err.message.includes('\n') &&
       err.message.includes('WORKER_MAX_CONCURRENT_ACTIVITIES="0": expected a whole number of at least 1') &&
+      err.message.includes('WORKER_ACTIVITY_CPU_TARGET="85": expected a fraction above 0 and at most 1') &&
       err.message.includes('LOG_LEVEL="loud"'),
   );
   assert.throws(() => readWebSettings({ PORT: '70000' }), /PORT="70000": expected a port number/);

