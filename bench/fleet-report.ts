@@ -18,6 +18,7 @@ export interface FleetResults {
     hourSeconds: number;
     rates: number[];
     soloSchools: number;
+    stepRuns: number;
   };
   workerSettings: WorkerSettings;
   loadBefore: number;
@@ -276,7 +277,7 @@ function steadyRows(steady: SteadyResult): string[][] {
     const b = step.result;
     rows.push([
       `${count(step.rate)} school-runs/hour`,
-      count(step.runs),
+      count(b.runs.length),
       `${seconds(step.p50Ms)} / ${seconds(step.p95Ms)} / ${seconds(step.maxMs)}`,
       ratio(step.p95Ratio),
       `${(b.workerCpuSeconds / Math.max(1, completed(b))).toFixed(2)} s`,
@@ -335,7 +336,7 @@ export async function renderFleet(
     '',
     `- Date: ${results.date}; code: ${results.source}`,
     `- Machine: ${describeMachine(results.machine)}; load average (1 min) ${results.loadBefore.toFixed(2)} before, ${(results.loadAfter ?? 0).toFixed(2)} after`,
-    `- Fleet: ${flags.schools} schools, each its own \`small\` dataset (seed = its number) behind its own simulator with ${flags.latencyMs} ms per request, \`maxConcurrentRequests\` 8; steady hour compressed to ${flags.hourSeconds} s, ${flags.soloSchools} schools run alone for the reference`,
+    `- Fleet: ${flags.schools} schools, each its own \`small\` dataset (seed = its number) behind its own simulator with ${flags.latencyMs} ms per request, \`maxConcurrentRequests\` 8; steady hour compressed to ${flags.hourSeconds} s (repeated until a step has ${flags.stepRuns} runs), ${flags.soloSchools} schools run alone for the reference; p50/p95 interpolated between ranks`,
     `- Worker slots: ${JSON.stringify(results.workerSettings)}`,
     '',
     '#### Targets',

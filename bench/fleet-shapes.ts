@@ -33,6 +33,8 @@ export interface FleetOptions {
   /** School-runs per hour per worker to try, lowest first. */
   rates: number[];
   soloSchools: number;
+  /** The fewest runs a steady step is judged on: its compressed hour is repeated until it has them. */
+  stepRuns: number;
   /** Share of the schools whose SIS is slow or failing in the fairness bursts. */
   brokenShare: number;
   slowLatencyMs: number;
@@ -228,15 +230,18 @@ export async function steady(
         options.schools.length,
         Math.max(1, Math.ceil((rate * options.hourSeconds) / 3600)),
       );
+      const hours = Math.ceil(options.stepRuns / runs);
       const result = await runBatch(env, {
-        label: `steady: ${rate} school-runs/hour (${runs} over ${options.hourSeconds} s)`,
+        label: `steady: ${rate} school-runs/hour (${runs} over ${options.hourSeconds} s, ${hours} time(s))`,
         workers,
         database: database.name,
-        planned: options.schools.slice(0, runs).map((school) => ({
-          school,
-          workflowId: `sync:${school.schoolId}-steady-${rate}`,
-          offsetMs: scheduleOffsetMs(school.schoolId, periodMs),
-        })),
+        planned: Array.from({ length: hours }, (_, hour) =>
+          options.schools.slice(0, runs).map((school) => ({
+            school,
+            workflowId: `sync:${school.schoolId}-steady-${rate}-${hour + 1}`,
+            offsetMs: hour * periodMs + scheduleOffsetMs(school.schoolId, periodMs),
+          })),
+        ).flat(),
       });
       const times = durations(result);
       const p95Ms = quantile(times, 0.95);

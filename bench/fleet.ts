@@ -9,6 +9,7 @@
  *   --hour-seconds S     (default 120: the steady shape's compressed hour)
  *   --rates R1,R2,...    (default 500,1000,2000,4000 school-runs per hour per worker)
  *   --solo-schools K     (default 10: schools run alone for the steady reference)
+ *   --step-runs K        (default 30: the fewest runs a steady step is judged on; its hour repeats)
  *
  * Prints the figures, writes bench/results/fleet.json and the generated "Fleet" block of
  * docs/benchmarks.md. Worker slots come from the environment (WORKER_MAX_CONCURRENT_ACTIVITIES, ...);
@@ -56,6 +57,7 @@ function parseFlags() {
       'hour-seconds': { type: 'string', default: '120' },
       rates: { type: 'string', default: '500,1000,2000,4000' },
       'solo-schools': { type: 'string', default: '10' },
+      'step-runs': { type: 'string', default: '30' },
     },
   });
   const whole = (name: string, value: string, min: number) => {
@@ -77,6 +79,7 @@ function parseFlags() {
       .map((rate) => whole('rates', rate.trim(), 1))
       .sort((a, b) => a - b),
     soloSchools: whole('solo-schools', values['solo-schools'], 1),
+    stepRuns: whole('step-runs', values['step-runs'], 1),
   };
 }
 
@@ -116,6 +119,7 @@ async function bench(cleanups: Cleanups) {
     hourSeconds: flags.hourSeconds,
     rates: flags.rates,
     soloSchools: Math.min(flags.soloSchools, flags.schools),
+    stepRuns: flags.stepRuns,
     brokenShare: 0.1,
     slowLatencyMs: 2000,
   };
