@@ -16,7 +16,7 @@ import { createLogger } from '../src/logging/logger';
 import { temporalLogger } from '../src/logging/temporal-logger';
 import { createWorker } from '../src/workers/create-worker';
 import { installTemporalRuntime } from '../src/workers/temporal-runtime';
-import { readWorkerSettings } from '../src/workers/worker-settings';
+import { readWorkerSettings, workerSlots } from '../src/workers/worker-settings';
 
 export type WorkerMessage =
   | { type: 'ready' }
@@ -53,10 +53,7 @@ async function main() {
     db,
     connection,
     taskQueue,
-    maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
-    activityCpuTarget: settings.WORKER_ACTIVITY_CPU_TARGET,
-    maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-    maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
+    ...workerSlots(settings),
   });
   const stop = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -20,35 +20,32 @@ export function readProcessEnv<T extends z.ZodType>(
   throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
 }
 
-/** A whole number of at least `min`, `fallback` when unset or empty. */
-export const wholeNumber = (fallback: number, min = 1) =>
+/** A number that `valid` accepts (else "expected " + `expected`), `fallback` when unset or empty. */
+const numberSetting = (fallback: number, valid: (value: number) => boolean, expected: string) =>
   z
     .string()
     .optional()
     .transform((text, ctx) => {
       if (!text) return fallback;
       const value = Number(text);
-      if (!Number.isInteger(value) || value < min) {
-        ctx.addIssue({ code: 'custom', message: `expected a whole number of at least ${min}` });
+      if (!valid(value)) {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
         return z.NEVER;
       }
       return value;
     });
 
+/** A whole number of at least `min`, `fallback` when unset or empty. */
+export const wholeNumber = (fallback: number, min = 1) =>
+  numberSetting(
+    fallback,
+    (value) => Number.isInteger(value) && value >= min,
+    `a whole number of at least ${min}`,
+  );
+
 /** A fraction above 0 and at most 1 (`0.85`), `fallback` when unset or empty. */
 export const fraction = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (!text) return fallback;
-      const value = Number(text);
-      if (!(value > 0 && value <= 1)) {
-        ctx.addIssue({ code: 'custom', message: 'expected a fraction above 0 and at most 1, e.g. 0.85' });
-        return z.NEVER;
-      }
-      return value;
-    });
+  numberSetting(fallback, (value) => value > 0 && value <= 1, 'a fraction above 0 and at most 1, e.g. 0.85');
 
 /** A duration as seconds: `30`, `30s` or `2m`; `fallback` seconds when unset. */
 export const durationSeconds = (fallback: number) =>

@@ -1,5 +1,6 @@
 /** The worker process's settings, from its environment only (docs/deploy.md lists them). */
 import { z } from 'zod';
+import type { WorkerCapacity } from './create-worker';
 import { durationSeconds, fraction, logLevel, readProcessEnv, wholeNumber } from '../config/process-env';
 
 const workerEnv = z.object({
@@ -34,3 +35,11 @@ export type WorkerSettings = z.infer<typeof workerEnv>;
 
 export const readWorkerSettings = (env: NodeJS.ProcessEnv = process.env): WorkerSettings =>
   readProcessEnv(workerEnv, env);
+
+/** The slots and workflow cache `createWorker` takes, from the settings (`npm run worker`, the benches). */
+export const workerSlots = (settings: WorkerSettings): WorkerCapacity => ({
+  maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  activityCpuTarget: settings.WORKER_ACTIVITY_CPU_TARGET,
+  maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
+});

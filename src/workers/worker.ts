@@ -20,7 +20,7 @@ import { createWorker } from './create-worker';
 import { opsServerSettings, startOpsServer } from './ops-server';
 import { installTemporalRuntime } from './temporal-runtime';
 import { chooseWorkflowBundle } from './workflow-bundle';
-import { readWorkerSettings } from './worker-settings';
+import { readWorkerSettings, workerSlots } from './worker-settings';
 
 const logger = createLogger({ name: 'worker' });
 let started = false;
@@ -62,10 +62,7 @@ async function main() {
         db,
         connection,
         workflowBundle: { codePath: bundle.codePath },
-        maxConcurrentActivityTaskExecutions: settings.WORKER_MAX_CONCURRENT_ACTIVITIES,
-        activityCpuTarget: settings.WORKER_ACTIVITY_CPU_TARGET,
-        maxConcurrentWorkflowTaskExecutions: settings.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
-        maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
+        ...workerSlots(settings),
         shutdownGraceSeconds: settings.WORKER_SHUTDOWN_GRACE,
       });
       // Kept listening (not `once`): a second signal (npm forwards one, a supervisor may repeat it)

@@ -68,6 +68,12 @@ async function heldSlots(school = schoolId): Promise<number> {
   return Number(count);
 }
 
+/** Polls until no slot of `school` is held (or `withinMs` pass): the hand-back is a timer. */
+async function untilNoSlotsHeld(school: string, withinMs: number): Promise<void> {
+  const deadline = performance.now() + withinMs;
+  while ((await heldSlots(school)) > 0 && performance.now() < deadline) await sleep(20);
+}
+
 test('two workers on one task queue: the SIS never has more than maxConcurrentRequests in flight', async (t) => {
   const taskQueue = `budget-two-${Date.now()}`;
   await Promise.all([worker(taskQueue), worker(taskQueue)]);
@@ -88,8 +94,7 @@ test('two workers on one task queue: the SIS never has more than maxConcurrentRe
   );
   assert.ok((stats.peakInFlightByCampus.MAIN ?? 0) <= BUDGET);
   // Slots no try uses are kept KEEP_IDLE_MS for the next request, then given back.
-  const deadline = performance.now() + KEEP_IDLE_MS + 2_000;
-  while ((await heldSlots()) > 0 && performance.now() < deadline) await sleep(50);
+  await untilNoSlotsHeld(schoolId, KEEP_IDLE_MS + 2_000);
   assert.equal(await heldSlots(), 0, 'every slot was given back');
 });
 
@@ -127,7 +132,7 @@ test('tries one after another reuse the slot they hold, and give it back once id
   const lastTry = performance.now();
   assert.equal(new Set(holders).size, 1, 'one claim served the ten tries');
   // Kept a moment for the next try, then given back: polled, so a slow machine cannot fail it.
-  while ((await heldSlots(school)) > 0 && performance.now() - lastTry < KEEP_IDLE_MS + 5_000) await sleep(50);
+  await untilNoSlotsHeld(school, KEEP_IDLE_MS + 5_000);
   assert.equal(await heldSlots(school), 0, 'given back once no try used it');
   assert.ok(performance.now() - lastTry >= KEEP_IDLE_MS - 50, 'kept for the next try until idle');
 });
@@ -178,8 +183,7 @@ test('a request waiting out a Retry-After holds none of the school’s slots', a
   env.simulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 5 });
   const request = sis.getUsers('MAIN', 1, 10);
   while (!env.simulator.getStats().byStatus['429']) await sleep(20);
-  const answered = performance.now();
-  while ((await heldSlots(school)) > 0 && performance.now() - answered < 3_000) await sleep(20);
+  await untilNoSlotsHeld(school, 3_000);
   assert.equal(await heldSlots(school), 0, 'no slot held during the Retry-After wait');
   env.simulator.setFaults({});
   assert.equal((await request).items.length, 10);
