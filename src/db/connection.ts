@@ -26,18 +26,21 @@ export function poolOf(db: Kysely<Database>): pg.Pool {
 
 /** Where a lost idle connection is reported: the process's logger, else the console. */
 export interface PoolWarnings {
-  warn(fields: { err: Error }, message: string): void;
+  warn(fields: { code?: string; reason: string }, message: string): void;
 }
 
 export function createDb(
   url = databaseUrl(),
   maxConnections = 10,
-  warnings: PoolWarnings = { warn: ({ err }, message) => console.warn(`${message}: ${err.message}`) },
+  warnings: PoolWarnings = { warn: ({ reason }, message) => console.warn(`${message}: ${reason}`) },
 ): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections });
   // An idle connection dropped by the server (a restart, Ctrl-C reaching PostgreSQL first) is
   // replaced on next use; without a listener it would crash the process.
-  pool.on('error', (err) => warnings.warn({ err }, 'PostgreSQL connection lost'));
+  // One line, no stack: where a socket read failed says nothing an operator can use.
+  pool.on('error', (err: Error & { code?: string }) =>
+    warnings.warn({ code: err.code, reason: err.message }, 'PostgreSQL connection lost'),
+  );
   // A connection checked out for a transaction has no pool listener while it is out: a server
   // restart then fails the query in hand (the activity retries) and must not end the process.
   pool.on('connect', (client) => client.on('error', () => {}));

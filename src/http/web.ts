@@ -13,6 +13,7 @@ import { exitOnFailure } from '../logging/exit-on-failure';
 import { temporalConnectionOptions, temporalNamespace, temporalUiUrl } from '../temporal/connection';
 import { createHttpServer } from './server';
 import { readWebSettings } from './web-settings';
+import { onStopSignal } from '../ops/stop-signals';
 
 const logger = createLogger({ name: 'web' });
 
@@ -34,10 +35,7 @@ async function main() {
     trustProxy: settings.TRUST_PROXY,
   });
 
-  let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal }, 'stopping: finishing the requests in hand');
     await app.close();
     await temporalProbe.close();
@@ -46,9 +44,7 @@ async function main() {
     logger.info('stopped');
     process.exit(0);
   };
-  // Kept listening: a repeated signal must not kill the process while requests finish.
-  process.on('SIGTERM', (signal) => void stop(signal));
-  process.on('SIGINT', (signal) => void stop(signal));
+  onStopSignal((signal) => void stop(signal));
 
   const url = await app.listen({ host: settings.HOST, port: settings.PORT });
   logger.info({ url, trustProxy: settings.TRUST_PROXY }, `CourseKey API and dashboard at ${url}`);

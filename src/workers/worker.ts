@@ -21,6 +21,7 @@ import { opsServerSettings, startOpsServer } from './ops-server';
 import { installTemporalRuntime } from './temporal-runtime';
 import { chooseWorkflowBundle } from './workflow-bundle';
 import { readWorkerSettings, workerSlots } from './worker-settings';
+import { onStopSignal } from '../ops/stop-signals';
 
 const logger = createLogger({ name: 'worker' });
 let started = false;
@@ -65,19 +66,14 @@ async function main() {
         ...workerSlots(settings),
         shutdownGraceSeconds: settings.WORKER_SHUTDOWN_GRACE,
       });
-      // Kept listening (not `once`): a second signal (npm forwards one, a supervisor may repeat it)
-      // must not kill the process while the activities in flight finish.
-      let stopping = false;
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.on(signal, () => {
-          if (stopping) return;
-          stopping = true;
-          logger.info(
-            { signal, graceSeconds: settings.WORKER_SHUTDOWN_GRACE },
-            'stopping: no new tasks; activities in flight may finish',
-          );
-        });
-      }
+      // The Temporal runtime shuts the worker down at the signal; this keeps a repeated one from
+      // killing the process while the activities in flight finish.
+      onStopSignal((signal) =>
+        logger.info(
+          { signal, graceSeconds: settings.WORKER_SHUTDOWN_GRACE },
+          'stopping: no new tasks; activities in flight may finish',
+        ),
+      );
       logger.info(
         {
           taskQueue: worker.options.taskQueue,
